@@ -1,0 +1,173 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/beep/iam/domain"
+	"github.com/jackc/pgerrcode"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Sentinel errors. Match them with errors.Is; details (entity, operation, id,
+// constraint) are in the wrapping *Error.
+var (
+	// ErrNotFound: no row with that id (or key) exists in the caller's scope.
+	// A row of another organization is "not found", never "forbidden", so a
+	// caller cannot probe other tenants.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: the row changed since it was read (optimistic locking), or
+	// a workflow's precondition no longer holds (the last owner, an
+	// invitation already answered).
+	ErrConflict = errors.New("conflict")
+	// ErrDuplicate: a unique constraint refused the write; Error.Constraint
+	// names it.
+	ErrDuplicate = errors.New("duplicate")
+	// ErrReference: a foreign key refused the write (a referenced row is
+	// missing, or rows still reference this one); Error.Constraint names it.
+	ErrReference = errors.New("reference")
+	// ErrClosed: the store was closed.
+	ErrClosed = errors.New("store closed")
+	// ErrTimeout: the statement timeout or the context deadline expired.
+	ErrTimeout = errors.New("timeout")
+	// ErrCanceled: the context was canceled.
+	ErrCanceled = errors.New("canceled")
+	// ErrForbidden: the operation is not allowed for this caller (for
+	// example accepting another user's invitation).
+	ErrForbidden = errors.New("forbidden")
+	// ErrExpired: the row exists but has expired (an invitation, a session).
+	ErrExpired = errors.New("expired")
+)
+
+// Error is the error every store method returns (besides the domain's
+// *ValidationError for bad input). It names what failed and wraps the
+// sentinel and the driver error. It never contains a secret: ids are public,
+// natural keys that are secrets (tokens, key hashes) are never recorded.
+type Error struct {
+	Entity     string // table name, e.g. "iam_member"
+	Op         string // "create", "get", "update", "delete", "accept", ...
+	ID         string // public id or a non-secret key; "" when not applicable
+	Constraint string // the violated constraint, for ErrDuplicate/ErrReference
+	Kind       error  // one of the sentinels
+	Err        error  // the underlying error, may be nil
+	Detail     string // a human explanation, for workflow conflicts
+}
+
+func (e *Error) Error() string {
+	msg := e.Op + " " + e.Entity
+	if e.ID != "" {
+		msg += " " + e.ID
+	}
+	msg += ": " + e.Kind.Error()
+	if e.Constraint != "" {
+		msg += " (constraint " + e.Constraint + ")"
+	}
+	if e.Detail != "" {
+		msg += ": " + e.Detail
+	}
+	if e.Err != nil && !errors.Is(e.Err, e.Kind) {
+		msg += ": " + safeCause(e.Err)
+	}
+	return msg
+}
+
+// Unwrap exposes both the sentinel and the cause to errors.Is / errors.As.
+func (e *Error) Unwrap() []error {
+	if e.Err == nil {
+		return []error{e.Kind}
+	}
+	return []error{e.Kind, e.Err}
+}
+
+// safeCause renders a driver error without values: Postgres' DETAIL line can
+// echo the conflicting key (a token, an email), so only the message and the
+// SQLSTATE are kept.
+func safeCause(err error) string {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return fmt.Sprintf("%s (SQLSTATE %s)", pgErr.Message, pgErr.Code)
+	}
+	return err.Error()
+}
+
+// wrap maps a driver error to a store error. Nil stays nil. A
+// *domain.ValidationError or an existing *Error passes through unchanged.
+func wrap(err error, entity, op, id string) error {
+	if err == nil {
+		return nil
+	}
+	var se *Error
+	if errors.As(err, &se) {
+		return err
+	}
+	kind, constraint, passthrough := classify(err)
+	if passthrough {
+		return err
+	}
+	return &Error{Entity: entity, Op: op, ID: id, Kind: kind, Constraint: constraint, Err: err}
+}
+
+// classify returns the sentinel for err. passthrough is true for errors that
+// are not database errors and are returned as they are (validation errors).
+func classify(err error) (kind error, constraint string, passthrough bool) {
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return ErrNotFound, "", false
+	case errors.Is(err, context.DeadlineExceeded):
+		return ErrTimeout, "", false
+	case errors.Is(err, context.Canceled):
+		return ErrCanceled, "", false
+	case errors.Is(err, ErrNotFound), errors.Is(err, ErrConflict), errors.Is(err, ErrForbidden), errors.Is(err, ErrExpired):
+		return nil, "", true
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case pgerrcode.UniqueViolation, pgerrcode.ExclusionViolation:
+			return ErrDuplicate, pgErr.ConstraintName, false
+		case pgerrcode.ForeignKeyViolation:
+			return ErrReference, pgErr.ConstraintName, false
+		case pgerrcode.SerializationFailure, pgerrcode.DeadlockDetected:
+			return ErrConflict, "", false
+		case pgerrcode.QueryCanceled:
+			return ErrTimeout, "", false
+		case pgerrcode.CheckViolation, pgerrcode.NotNullViolation:
+			return errCheck, pgErr.ConstraintName, false
+		case pgerrcode.InsufficientPrivilege:
+			// RLS WITH CHECK refusals: the row would belong to another tenant.
+			return ErrForbidden, "", false
+		}
+	}
+	if errors.Is(err, errPoolClosed) || isClosedPool(err) {
+		return ErrClosed, "", false
+	}
+	if errors.Is(err, domain.ErrValidation) {
+		return nil, "", true
+	}
+	return errUnknown, "", false
+}
+
+// errCheck is a check or not-null constraint violation: input the domain
+// layer should have refused. It is reported with the constraint name.
+var errCheck = errors.New("constraint violated")
+
+// errUnknown marks database errors with no better classification.
+var errUnknown = errors.New("database error")
+
+var errPoolClosed = errors.New("closed pool")
+
+func isClosedPool(err error) bool {
+	return err != nil && err.Error() == "closed pool"
+}
+
+// notFound builds an ErrNotFound error.
+func notFound(entity, op, id string) error {
+	return &Error{Entity: entity, Op: op, ID: id, Kind: ErrNotFound}
+}
+
+// conflict builds an ErrConflict error with an explanation.
+func conflict(entity, op, id, detail string) error {
+	return &Error{Entity: entity, Op: op, ID: id, Kind: ErrConflict, Detail: detail}
+}

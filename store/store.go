@@ -1,0 +1,208 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgerrcode"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// AppRole is the database role the store uses, created by the first
+// migration without BYPASSRLS. See docs/architecture.md for how deployments
+// grant it.
+const AppRole = "iam_app"
+
+// Options configure Open. The zero value is usable.
+type Options struct {
+	// MaxConns is the pool size; 0 means pgxpool's default (max(4, CPUs)).
+	MaxConns int32
+	// MinConns connections are kept open even when idle.
+	MinConns int32
+	// StatementTimeout aborts any statement running longer (0: 30s; a
+	// negative value disables it). Mapped to ErrTimeout.
+	StatementTimeout time.Duration
+	// HealthCheckPeriod is how often idle connections are checked (0: 1m).
+	HealthCheckPeriod time.Duration
+	// Role is the role every connection switches to with SET ROLE. Default
+	// AppRole; set NoRole when the login role itself is the application role
+	// (a member of iam_app logging in directly needs no SET ROLE).
+	Role string
+	// MaxTxRetries bounds how often InTx re-runs a transaction that failed
+	// with a serialization failure or a deadlock (0: 3).
+	MaxTxRetries int
+	// Source is written into the source column of rows this store creates or
+	// changes, unless the context carries another (WithSource). Default "go".
+	Source string
+}
+
+// NoRole disables SET ROLE in Options.Role.
+const NoRole = "-"
+
+// Store is the entry point: global repositories hang off it, and Org
+// returns the handle for one organization's data. It is safe for concurrent
+// use.
+type Store struct {
+	pool *pgxpool.Pool
+	opts Options
+}
+
+// Open connects to url and checks the connection. The pool is closed again
+// if the check fails.
+func Open(ctx context.Context, url string, opts Options) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("store: invalid database URL: %w", redactURLError(err))
+	}
+	if opts.MaxConns > 0 {
+		cfg.MaxConns = opts.MaxConns
+	}
+	if opts.MinConns > 0 {
+		cfg.MinConns = opts.MinConns
+	}
+	if opts.HealthCheckPeriod > 0 {
+		cfg.HealthCheckPeriod = opts.HealthCheckPeriod
+	}
+	if opts.StatementTimeout == 0 {
+		opts.StatementTimeout = 30 * time.Second
+	}
+	if opts.MaxTxRetries == 0 {
+		opts.MaxTxRetries = 3
+	}
+	if opts.Role == "" {
+		opts.Role = AppRole
+	}
+	if opts.Source == "" {
+		opts.Source = "go"
+	}
+	if opts.StatementTimeout > 0 {
+		cfg.ConnConfig.RuntimeParams["statement_timeout"] = strconv.FormatInt(opts.StatementTimeout.Milliseconds(), 10)
+	}
+	if opts.Role != NoRole {
+		role := opts.Role
+		cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
+			if _, err := c.Exec(ctx, "SET ROLE "+pgx.Identifier{role}.Sanitize()); err != nil {
+				return fmt.Errorf("store: SET ROLE %s failed (run `iam migrate up` to create the role and grant it to the login user): %w", role, err)
+			}
+			return nil
+		}
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	s := &Store{pool: pool, opts: opts}
+	if err := s.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// redactURLError keeps pgx's parse error but not the URL (it may hold a password).
+func redactURLError(err error) error {
+	var pe *pgconn.ParseConfigError
+	if errors.As(err, &pe) {
+		return errors.New(pe.Unwrap().Error())
+	}
+	return err
+}
+
+// Ping is the health check: it acquires a connection and runs a trivial
+// statement as the store's role.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.pool.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("store: health check failed: %w", classifyPlain(err))
+	}
+	return nil
+}
+
+// Close closes the pool. Calls after Close fail with ErrClosed.
+func (s *Store) Close() { s.pool.Close() }
+
+// Pool returns the underlying pool, for callers that need raw SQL under the
+// same role (RLS still applies).
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+func classifyPlain(err error) error {
+	kind, _, pass := classify(err)
+	if pass || kind == errUnknown {
+		return err
+	}
+	return fmt.Errorf("%w: %s", kind, safeCause(err))
+}
+
+// DB is what repositories run statements on: the pool or a transaction.
+type DB interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// Tx is a transaction on global data. Repositories obtained from it run in
+// the transaction.
+type Tx struct {
+	tx    pgx.Tx
+	store *Store
+}
+
+// InTx runs fn in one transaction and commits it when fn returns nil. A
+// serialization failure or deadlock re-runs fn, at most Options.MaxTxRetries
+// more times, so fn must not have side effects outside the transaction.
+func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.inTx(ctx, "", func(t pgx.Tx) error { return fn(&Tx{tx: t, store: s}) })
+}
+
+// inTx is InTx with an optional organization id put into app.current_org_id
+// for the transaction (set_config(..., true) is transaction-local, so a
+// pooled connection never carries it into another transaction).
+func (s *Store) inTx(ctx context.Context, orgID string, fn func(pgx.Tx) error) error {
+	var err error
+	for attempt := 0; ; attempt++ {
+		err = s.runTx(ctx, orgID, fn)
+		if err == nil || attempt >= s.opts.MaxTxRetries || !retryable(err) {
+			return err
+		}
+		if ctx.Err() != nil {
+			return err
+		}
+	}
+}
+
+func (s *Store) runTx(ctx context.Context, orgID string, fn func(pgx.Tx) error) (err error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return wrap(err, "transaction", "begin", "")
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback(context.WithoutCancel(ctx))
+		}
+	}()
+	if orgID != "" {
+		if _, err = tx.Exec(ctx, "SELECT set_config('app.current_org_id', $1, true)", orgID); err != nil {
+			return wrap(err, "transaction", "set tenant", orgID)
+		}
+	}
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = tx.Commit(ctx); err != nil {
+		return wrap(err, "transaction", "commit", "")
+	}
+	return nil
+}
+
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == pgerrcode.SerializationFailure || pgErr.Code == pgerrcode.DeadlockDetected
+	}
+	return false
+}
