@@ -1,0 +1,416 @@
+package schema
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// This file renders the TypeScript module a Better Auth app imports to run on
+// the iam schema: a Drizzle schema keyed by Better Auth's model and field
+// names (SQL names are ours) and withIam(options, db), which merges in the
+// adapter and id generation. The renderer works on a small neutral model
+// (drizzleModule) so that it can be tested without a database; drizzle_decl.go
+// builds that model from the table declarations.
+
+// BetterAuthModuleFile is the file name `iam betterauth emit` writes into its
+// output directory.
+const BetterAuthModuleFile = "iam.ts"
+
+// BetterAuthRefreshCommand is the command that rewrites the committed module.
+const BetterAuthRefreshCommand = "go run ./cmd/iam betterauth emit --out interop/betterauth"
+
+// drizzleModule is everything the TypeScript module is rendered from.
+type drizzleModule struct {
+	Enums  []drizzleEnum
+	Tables []drizzleTable
+}
+
+// drizzleEnum is a Postgres enum type.
+type drizzleEnum struct {
+	Name   string
+	Values []string
+}
+
+// drizzleTable is one table as the renderer sees it.
+type drizzleTable struct {
+	Name    string // SQL table name
+	Model   string // Better Auth model name, "" when Better Auth has none
+	Columns []drizzleColumn
+}
+
+// drizzleColumn is one column as the renderer sees it.
+type drizzleColumn struct {
+	Name       string // SQL column name
+	Field      string // Better Auth field name, "" when Better Auth has none
+	BAType     string // Better Auth type: string, number, boolean, date, json, string[], number[]
+	PGType     string // Postgres type as declared (text, bigint, timestamptz, jsonb, an enum name, ...)
+	Enum       bool   // PGType names a Postgres enum
+	NotNull    bool
+	Default    string // SQL default expression, "" when none
+	Identity   string // "", "always" or "by default"
+	DBDerived  bool   // filled by the database (trigger) when an insert omits it
+	PrimaryKey bool
+	Unique     bool
+	Ref        *drizzleRef
+}
+
+// drizzleRef is a single-column foreign key.
+type drizzleRef struct {
+	Table    string // SQL table name
+	Column   string // SQL column name
+	OnDelete string // SQL action, e.g. "CASCADE", "SET NULL"; "" = NO ACTION
+	OnUpdate string
+}
+
+// key is the TypeScript property name of the table in the schema object.
+func (t drizzleTable) key() string {
+	if t.Model != "" {
+		return t.Model
+	}
+	return camelCase(t.Name)
+}
+
+// key is the TypeScript property name of the column inside its table.
+func (c drizzleColumn) key() string {
+	if c.Field != "" {
+		return c.Field
+	}
+	return camelCase(c.Name)
+}
+
+// camelCase turns snake_case (with optional leading underscores) into
+// lowerCamelCase: "_row_id" -> "rowId", "shared_user" -> "sharedUser".
+func camelCase(s string) string {
+	parts := strings.Split(strings.TrimLeft(s, "_"), "_")
+	var b strings.Builder
+	for i, p := range parts {
+		if p == "" {
+			continue
+		}
+		if i == 0 || b.Len() == 0 {
+			b.WriteString(p)
+			continue
+		}
+		r := []rune(p)
+		r[0] = unicode.ToUpper(r[0])
+		b.WriteString(string(r))
+	}
+	return b.String()
+}
+
+// enumIdent is the TypeScript identifier of the pgEnum for a Postgres enum.
+func enumIdent(name string) string { return camelCase(name) + "Enum" }
+
+// tsString quotes s as a TypeScript string literal.
+func tsString(s string) string { return strconv.Quote(s) }
+
+// tsReserved lists identifiers a table key must not shadow in the module.
+var tsReserved = map[string]bool{
+	"schema": true, "withIam": true, "iamGenerateId": true, "uuidv7": true, "iamTableOfModel": true,
+	"sql": true, "pgTable": true, "pgEnum": true, "text": true, "boolean": true, "integer": true,
+	"bigint": true, "timestamp": true, "jsonb": true, "uuid": true, "drizzleAdapter": true,
+	"default": true, "delete": true, "new": true, "class": true, "function": true, "import": true,
+	"export": true, "const": true, "let": true, "var": true, "in": true, "of": true, "enum": true,
+}
+
+// validate reports a model the module cannot represent: duplicate keys,
+// references to unknown tables, types without a Drizzle builder.
+func (m drizzleModule) validate() error {
+	tables := map[string]drizzleTable{}
+	keys := map[string]string{}
+	enums := map[string]bool{}
+	for _, e := range m.Enums {
+		if enums[e.Name] {
+			return fmt.Errorf("drizzle: enum %q declared twice", e.Name)
+		}
+		enums[e.Name] = true
+	}
+	for _, t := range m.Tables {
+		if _, dup := tables[t.Name]; dup {
+			return fmt.Errorf("drizzle: table %q declared twice", t.Name)
+		}
+		tables[t.Name] = t
+		k := t.key()
+		if other, dup := keys[k]; dup {
+			return fmt.Errorf("drizzle: tables %q and %q both map to schema key %q", other, t.Name, k)
+		}
+		if tsReserved[k] {
+			return fmt.Errorf("drizzle: table %q maps to reserved identifier %q", t.Name, k)
+		}
+		keys[k] = t.Name
+		ckeys := map[string]string{}
+		for _, c := range t.Columns {
+			ck := c.key()
+			if other, dup := ckeys[ck]; dup {
+				return fmt.Errorf("drizzle: table %q: columns %q and %q both map to key %q", t.Name, other, c.Name, ck)
+			}
+			ckeys[ck] = c.Name
+			if c.Enum {
+				if !enums[c.PGType] {
+					return fmt.Errorf("drizzle: table %q column %q: enum %q is not declared", t.Name, c.Name, c.PGType)
+				}
+			} else if _, err := columnBuilder(c); err != nil {
+				return fmt.Errorf("drizzle: table %q column %q: %w", t.Name, c.Name, err)
+			}
+		}
+	}
+	for _, t := range m.Tables {
+		for _, c := range t.Columns {
+			if c.Ref == nil {
+				continue
+			}
+			target, ok := tables[c.Ref.Table]
+			if !ok {
+				return fmt.Errorf("drizzle: table %q column %q references unknown table %q", t.Name, c.Name, c.Ref.Table)
+			}
+			found := false
+			for _, tc := range target.Columns {
+				found = found || tc.Name == c.Ref.Column
+			}
+			if !found {
+				return fmt.Errorf("drizzle: table %q column %q references unknown column %q.%q", t.Name, c.Name, c.Ref.Table, c.Ref.Column)
+			}
+		}
+	}
+	return nil
+}
+
+// columnBuilder returns the Drizzle builder call for a column's type.
+func columnBuilder(c drizzleColumn) (string, error) {
+	name := tsString(c.Name)
+	if c.Enum {
+		return enumIdent(c.PGType) + "(" + name + ")", nil
+	}
+	t := strings.ToLower(strings.TrimSpace(c.PGType))
+	switch t {
+	case "text":
+		return "text(" + name + ")", nil
+	case "boolean", "bool":
+		return "boolean(" + name + ")", nil
+	case "integer", "int", "int4":
+		return "integer(" + name + ")", nil
+	case "bigint", "int8":
+		return "bigint(" + name + `, { mode: "number" })`, nil
+	case "timestamptz", "timestamp with time zone":
+		return "timestamp(" + name + `, { withTimezone: true, mode: "date" })`, nil
+	case "jsonb":
+		return "jsonb(" + name + ")", nil
+	case "uuid":
+		return "uuid(" + name + ")", nil
+	case "timestamp", "timestamp without time zone":
+		return "", fmt.Errorf("type %q is refused: every date is timestamptz", c.PGType)
+	}
+	return "", fmt.Errorf("type %q has no Drizzle builder in the emitter", c.PGType)
+}
+
+// tsType is the TypeScript type a jsonb column carries, from the Better Auth type.
+func (c drizzleColumn) jsonType() string {
+	switch c.BAType {
+	case "string[]":
+		return "string[]"
+	case "number[]":
+		return "number[]"
+	}
+	return ""
+}
+
+var sqlAction = map[string]string{
+	"CASCADE": "cascade", "SET NULL": "set null", "SET DEFAULT": "set default",
+	"RESTRICT": "restrict", "NO ACTION": "no action",
+}
+
+// renderColumn writes one column definition.
+func renderColumn(b *bytes.Buffer, c drizzleColumn, tableKeys map[string]string, colKeys map[string]map[string]string) {
+	builder, _ := columnBuilder(c)
+	b.WriteString("  " + c.key() + ": " + builder)
+	if jt := c.jsonType(); jt != "" {
+		b.WriteString(".$type<" + jt + ">()")
+	}
+	if c.PrimaryKey {
+		b.WriteString(".primaryKey()")
+	}
+	switch c.Identity {
+	case "always":
+		b.WriteString(".generatedAlwaysAsIdentity()")
+	case "by default":
+		b.WriteString(".generatedByDefaultAsIdentity()")
+	}
+	if c.NotNull && !c.PrimaryKey {
+		b.WriteString(".notNull()")
+	}
+	if c.Unique && !c.PrimaryKey {
+		b.WriteString(".unique()")
+	}
+	switch {
+	case c.Default != "":
+		b.WriteString(".default(sql`" + strings.ReplaceAll(c.Default, "`", "\\`") + "`)")
+	case c.DBDerived && c.Identity == "":
+		// Filled by a trigger when an insert omits it: the column default is NULL and
+		// the trigger replaces it, so Better Auth's check must see it as defaulted.
+		b.WriteString(".default(sql`NULL`)")
+	}
+	if r := c.Ref; r != nil {
+		b.WriteString(".references((): AnyPgColumn => " + tableKeys[r.Table] + "." + colKeys[r.Table][r.Column])
+		var opts []string
+		if a := sqlAction[strings.ToUpper(r.OnDelete)]; a != "" && a != "no action" {
+			opts = append(opts, "onDelete: "+tsString(a))
+		}
+		if a := sqlAction[strings.ToUpper(r.OnUpdate)]; a != "" && a != "no action" {
+			opts = append(opts, "onUpdate: "+tsString(a))
+		}
+		if len(opts) > 0 {
+			b.WriteString(", { " + strings.Join(opts, ", ") + " }")
+		}
+		b.WriteString(")")
+	}
+	b.WriteString(",")
+	if c.Field == "" {
+		b.WriteString(" // not written by Better Auth")
+	}
+	b.WriteString("\n")
+}
+
+// render produces the TypeScript module text.
+func (m drizzleModule) render() ([]byte, error) {
+	if err := m.validate(); err != nil {
+		return nil, err
+	}
+	tableKeys := map[string]string{}
+	colKeys := map[string]map[string]string{}
+	for _, t := range m.Tables {
+		tableKeys[t.Name] = t.key()
+		colKeys[t.Name] = map[string]string{}
+		for _, c := range t.Columns {
+			colKeys[t.Name][c.Name] = c.key()
+		}
+	}
+	used := map[string]bool{}
+	usedEnums := map[string]bool{}
+	for _, t := range m.Tables {
+		for _, c := range t.Columns {
+			if c.Enum {
+				usedEnums[c.PGType] = true
+				continue
+			}
+			builder, _ := columnBuilder(c)
+			used[builder[:strings.IndexByte(builder, '(')]] = true
+		}
+	}
+	var builders []string
+	for k := range used {
+		builders = append(builders, k)
+	}
+	if len(usedEnums) > 0 {
+		builders = append(builders, "pgEnum")
+	}
+	builders = append(builders, "pgTable", "type AnyPgColumn")
+	sort.Strings(builders)
+
+	var b bytes.Buffer
+	b.WriteString(`// Code generated by "iam betterauth emit" from github.com/beep/iam/schema. DO NOT EDIT.
+// Refresh: ` + BetterAuthRefreshCommand + `
+//
+// Better Auth 1.7 on the iam PostgreSQL schema:
+//   const db = drizzle(new Pool({ connectionString }));
+//   export const auth = betterAuth(withIam({ plugins: [organization(), ...] }, db));
+// The connection's role must bypass row-level security (iam_auth); see docs/betterauth.md.
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { sql } from "drizzle-orm";
+import { ` + strings.Join(builders, ", ") + ` } from "drizzle-orm/pg-core";
+
+`)
+	for _, e := range m.Enums {
+		if !usedEnums[e.Name] {
+			continue
+		}
+		vals := make([]string, len(e.Values))
+		for i, v := range e.Values {
+			vals[i] = tsString(v)
+		}
+		fmt.Fprintf(&b, "/** Postgres enum %s. */\nexport const %s = pgEnum(%s, [%s]);\n\n", e.Name, enumIdent(e.Name), tsString(e.Name), strings.Join(vals, ", "))
+	}
+	for _, t := range m.Tables {
+		if t.Model != "" {
+			fmt.Fprintf(&b, "/** Table %s: Better Auth model %q. */\n", t.Name, t.Model)
+		} else {
+			fmt.Fprintf(&b, "/** Table %s: no Better Auth model. */\n", t.Name)
+		}
+		fmt.Fprintf(&b, "export const %s = pgTable(%s, {\n", t.key(), tsString(t.Name))
+		for _, c := range t.Columns {
+			renderColumn(&b, c, tableKeys, colKeys)
+		}
+		b.WriteString("});\n\n")
+	}
+
+	b.WriteString("/** schema is the Drizzle schema for drizzleAdapter(db, { provider: \"pg\", schema }): Better Auth model names as keys. */\nexport const schema = {\n")
+	for _, t := range m.Tables {
+		fmt.Fprintf(&b, "  %s,\n", t.key())
+	}
+	b.WriteString("};\n\n")
+
+	b.WriteString("/** iamTableOfModel maps each Better Auth model to its iam table; ids are \"<table>__<uuid>\". */\nexport const iamTableOfModel: Readonly<Record<string, string>> = {\n")
+	for _, t := range m.Tables {
+		if t.Model != "" {
+			fmt.Fprintf(&b, "  %s: %s,\n", t.Model, tsString(t.Name))
+		}
+	}
+	b.WriteString("};\n")
+	b.WriteString(tsRuntime)
+	return b.Bytes(), nil
+}
+
+// tsRuntime is the hand-written part of the module: UUIDv7, id generation and withIam.
+const tsRuntime = `
+/** uuidv7 returns a new RFC 9562 version 7 UUID (48-bit millisecond time, then random bits). */
+export function uuidv7(): string {
+  const b = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(b);
+  let ms = Date.now();
+  for (let i = 5; i >= 0; i--) {
+    b[i] = ms % 256;
+    ms = Math.floor(ms / 256);
+  }
+  b[6] = (b[6] & 0x0f) | 0x70;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+}
+
+/**
+ * iamGenerateId is Better Auth's advanced.database.generateId for the iam schema:
+ * "<table>__<uuidv7>" for every model the schema knows; a bare UUIDv7 for models it does not.
+ */
+export function iamGenerateId({ model }: { model: string; size?: number }): string {
+  const table = iamTableOfModel[model];
+  return table ? table + "__" + uuidv7() : uuidv7();
+}
+
+/**
+ * withIam returns the Better Auth options with everything the iam schema needs merged in:
+ * the Drizzle adapter on the iam schema (transactions on), iam ids, and sessions kept in
+ * the database even with a secondary storage (Go services verify them there).
+ * Pass the Drizzle database (drizzle-orm/node-postgres) that connects as a role that
+ * bypasses row-level security.
+ */
+export function withIam<O extends Record<string, any>>(options: O, db: any) {
+  const advanced = (options.advanced ?? {}) as Record<string, any>;
+  const session = (options.session ?? {}) as Record<string, any>;
+  return {
+    ...options,
+    database: drizzleAdapter(db, { provider: "pg", schema, transaction: true }),
+    session: { ...session, storeSessionInDatabase: true },
+    advanced: {
+      ...advanced,
+      database: { ...(advanced.database ?? {}), generateId: iamGenerateId },
+    },
+  } as Omit<O, "database" | "session" | "advanced"> & {
+    database: ReturnType<typeof drizzleAdapter>;
+    session: O["session"] & { storeSessionInDatabase: true };
+    advanced: O["advanced"] & { database: { generateId: typeof iamGenerateId } };
+  };
+}
+`
