@@ -1,0 +1,2 @@
+-- Placeholder until the schema package renders the real IAM schema.
+SELECT 1;
