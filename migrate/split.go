@@ -76,7 +76,7 @@ func splitStatements(sql string) []statement {
 }
 
 // skipQuoted returns the index after the quoted run opened at sql[i]; a
-// doubled quote is an escaped quote, and so is \' in an E'' string.
+// doubled quote is an escaped quote, and so is \' in an E” string.
 func skipQuoted(sql string, i int, q byte, backslash bool) int {
 	for i++; i < len(sql); i++ {
 		switch {

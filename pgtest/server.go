@@ -241,4 +241,3 @@ func Main(m *testing.M) {
 	stop()
 	os.Exit(code)
 }
-
