@@ -1,0 +1,44 @@
+// Package betterauth lets a Go service share a PostgreSQL database with a
+// Better Auth (TypeScript) server: it reads and writes the formats Better Auth
+// stores and sends, byte for byte.
+//
+//	domain  ->  schema  ->  migrate
+//	   \           \          |
+//	    `---------> store <---'        betterauth -> store
+//	                  ^
+//	               cmd/iam
+//
+// betterauth sits on top of store: the parts that need the database (session
+// lookup in one round trip, API key verification as one conditional UPDATE)
+// call into store, while everything in this package that needs no database is
+// pure Go and is tested without one:
+//
+//   - the signed session cookie and bearer token (HMAC-SHA256, better-call's
+//     format): [Auth.SessionToken], [Auth.VerifySignedValue],
+//     [Auth.SignCookieValue];
+//   - the compact cookie cache ("session_data"): [Auth.VerifyCookieCache];
+//   - scrypt password hashes: [HashPassword], [VerifyPassword];
+//   - API keys: [GenerateAPIKey], [HashAPIKey], [APIKeyFormat], and the
+//     verification semantics as a pure reference function, [EvaluateAPIKey],
+//     which the store's single SQL statement is cross-checked against;
+//   - symmetric encryption with XChaCha20-Poly1305 and "$ba$<version>$"
+//     envelopes for secret rotation: [Auth.Encrypt], [Auth.Decrypt];
+//   - two-factor: [Auth.DecryptTOTPSecret], [Auth.DecryptBackupCodes],
+//     [VerifyTOTP], [GenerateTOTP];
+//   - the JWT plugin's JWKS rows: [ParseJWKSRow], [BuildJWKS], [VerifyJWT].
+//
+// # Errors
+//
+// Every failure wraps one of the sentinel errors ([ErrMalformed],
+// [ErrInvalidSignature], [ErrExpired], [ErrWrongSecret],
+// [ErrUnknownSecretVersion], [ErrNoCredentials]) so callers use errors.Is.
+// Input errors are [*InputError] values naming the field and the rule.
+// No error string ever contains a secret, a token, a key or a password, and
+// no function panics on any input: every parser is fuzzed.
+//
+// # Formats
+//
+// The formats are Better Auth 1.7's (better-auth 1.7.25, better-call 1.4,
+// @better-auth/api-key 1.7.5); fixtures captured from a live server are in
+// testdata/.
+package betterauth
