@@ -1,0 +1,42 @@
+package schema
+
+// Artefact is a file rendered from the declarations and committed to the
+// repository. A test re-renders every artefact and fails, printing Command,
+// when the committed file differs.
+type Artefact struct {
+	// Path is relative to the repository root.
+	Path string
+	// Command refreshes the file (run from the repository root).
+	Command string
+	// Render returns the file's content; old is the committed content (nil
+	// when missing), for files with hand-written parts.
+	Render func(old []byte) ([]byte, error)
+}
+
+// Commands that refresh the committed artefacts.
+const (
+	SQLCommand     = "go run ./cmd/iam schema sql --write"
+	DiagramCommand = "go run ./cmd/iam schema diagram --write"
+	DocsCommand    = "go run ./cmd/iam schema docs --write"
+)
+
+// Paths of the committed artefacts.
+const (
+	MigrationUpPath   = "migrate/migrations/0001_iam_schema.up.sql"
+	MigrationDownPath = "migrate/migrations/0001_iam_schema.down.sql"
+	MermaidPath       = "docs/schema.mmd"
+	SVGPath           = "docs/schema.svg"
+	DocsPath          = "docs/schema.md"
+)
+
+// SQLArtefacts returns migration 0001, up and down.
+func SQLArtefacts() []Artefact {
+	return []Artefact{
+		{Path: MigrationUpPath, Command: SQLCommand, Render: func([]byte) ([]byte, error) {
+			return []byte(iam.SQLUp(SQLCommand)), nil
+		}},
+		{Path: MigrationDownPath, Command: SQLCommand, Render: func([]byte) ([]byte, error) {
+			return []byte(iam.SQLDown(SQLCommand)), nil
+		}},
+	}
+}

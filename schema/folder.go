@@ -1,0 +1,15 @@
+package schema
+
+import "github.com/beep/iam/domain"
+
+// Folder is shared_folder, a folder of files (seed only).
+var Folder = NewOrgTable(domain.TableFolder,
+	Text("user_id").Required().References(domain.TableUser, ColID, Cascade, NoAction),
+	Text("name").Required(),
+
+	Idx("folder_user_idx", "user_id"),
+
+	One("organization", domain.TableOrganization, ColOrganizationID),
+	One("user", domain.TableUser, "user_id"),
+	Many("files", domain.TableFile, "folder_id"),
+).Describe("Folders of files of an organization.")

@@ -1,0 +1,19 @@
+package schema
+
+import "github.com/beep/iam/domain"
+
+// OAuthConsent is iam_oauth_consent (Better Auth ≤ 1.6 shape).
+var OAuthConsent = NewOrgTable(domain.TableOAuthConsent,
+	Field(ColCreatedAt, "createdAt"), Field(ColUpdatedAt, "updatedAt"),
+	Text("client_id").Required().References(domain.TableOAuthApplication, "client_id", Cascade, Cascade).BA("clientId"),
+	Text("user_id").References(domain.TableUser, ColID, Cascade, Cascade).BA("userId"),
+	Text("scopes").Required().BA("scopes").Describe("space separated"),
+	Bool("consent_given").Required().DefaultBool(false).BA("consentGiven"),
+
+	Idx("oauth_consent_client_id_idx", "client_id"),
+	Idx("oauth_consent_user_id_idx", "user_id"),
+
+	One("organization", domain.TableOrganization, ColOrganizationID),
+	One("application", domain.TableOAuthApplication, "client_id"),
+	One("user", domain.TableUser, "user_id"),
+).OptionalTenant().Model("oauthConsent").Describe("OAuth consents (Better Auth ≤ 1.6 oauthConsent).")

@@ -1,0 +1,24 @@
+package schema
+
+import "github.com/beep/iam/domain"
+
+// Team is shared_team, Better Auth's team (organization plugin, teams enabled).
+var Team = NewOrgTable(domain.TableTeam,
+	Field(ColOrganizationID, "organizationId"), Field(ColCreatedAt, "createdAt"), Field(ColUpdatedAt, "updatedAt"),
+	Text("name").Required().BA("name"),
+	Text("description"),
+	Text("slug").Describe("unique per organization; nullable because Better Auth does not write it"),
+	Text("metadata"),
+	Text("logo"),
+	Int("member_count").Required().DefaultInt(0).BA("memberCount"),
+
+	UniqueIdx("team_org_name_unique_idx", ColOrganizationID, "name"),
+	UniqueIdx("team_org_slug_unique_idx", ColOrganizationID, "slug"),
+	Idx("team_name_idx", "name"),
+	Chk("team_member_count_check", "(member_count >= 0)"),
+
+	One("organization", domain.TableOrganization, ColOrganizationID),
+	Many("teamMembers", domain.TableTeamMember, "team_id"),
+	Many("invitations", domain.TableInvitation, "team_id"),
+	Many("activeSessions", domain.TableSession, "active_team_id"),
+).Model("team").Describe("Teams inside an organization (Better Auth team).")
