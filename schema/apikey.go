@@ -46,4 +46,3 @@ var APIKey = NewOrgTable(domain.TableAPIKey,
 	One("organization", domain.TableOrganization, ColOrganizationID),
 	One("user", domain.TableUser, "user_id"),
 ).OptionalTenant().Model("apikey").Describe("API keys of a user or an organization (Better Auth apikey).")
-

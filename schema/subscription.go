@@ -33,4 +33,3 @@ var Subscription = NewOrgTable(domain.TableSubscription,
 
 	One("organization", domain.TableOrganization, ColOrganizationID),
 ).OptionalTenant().Model("subscription").Describe("Stripe subscriptions (Better Auth subscription).")
-

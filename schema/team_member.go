@@ -20,4 +20,3 @@ var TeamMember = NewOrgTable(domain.TableTeamMember,
 	One("team", domain.TableTeam, "team_id"),
 	One("user", domain.TableUser, "user_id"),
 ).Model("teamMember").Describe("Memberships of users in teams (Better Auth teamMember).")
-
