@@ -46,6 +46,7 @@ type drizzleTable struct {
 type drizzleColumn struct {
 	Name       string // SQL column name
 	Field      string // Better Auth field name, "" when Better Auth has none
+	Writes     bool   // Better Auth writes the column (only meaningful with Field)
 	BAType     string // Better Auth type: string, number, boolean, date, json, string[], number[]
 	PGType     string // Postgres type as declared (text, bigint, timestamptz, jsonb, an enum name, ...)
 	Enum       bool   // PGType names a Postgres enum
@@ -103,7 +104,7 @@ func camelCase(s string) string {
 }
 
 // enumIdent is the TypeScript identifier of the pgEnum for a Postgres enum.
-func enumIdent(name string) string { return camelCase(name) + "Enum" }
+func enumIdent(name string) string { return camelCase(strings.TrimSuffix(name, "_enum")) + "Enum" }
 
 // tsString quotes s as a TypeScript string literal.
 func tsString(s string) string { return strconv.Quote(s) }
@@ -268,8 +269,11 @@ func renderColumn(b *bytes.Buffer, c drizzleColumn, tableKeys map[string]string,
 		b.WriteString(")")
 	}
 	b.WriteString(",")
-	if c.Field == "" {
-		b.WriteString(" // not written by Better Auth")
+	switch {
+	case c.Field == "":
+		b.WriteString(" // not a Better Auth field")
+	case !c.Writes:
+		b.WriteString(" // read by Better Auth, filled by the database")
 	}
 	b.WriteString("\n")
 }

@@ -1,0 +1,48 @@
+package interop
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/beep/iam/pgtest"
+	"github.com/beep/iam/schema"
+	"github.com/stretchr/testify/require"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+func TestEmittedModuleMatchesTheSchemaDeclarations(t *testing.T) {
+	t.Parallel()
+	want, err := schema.BetterAuthModule(schema.IAM())
+	require.NoError(t, err)
+	path := filepath.Join(nodeDir, schema.BetterAuthModuleFile)
+	got, err := os.ReadFile(path)
+	require.NoErrorf(t, err, "the emitted module is missing; create it with:\n  %s", schema.BetterAuthRefreshCommand)
+	if !bytes.Equal(got, want) {
+		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+		line := 0
+		for line < len(gl) && line < len(wl) && gl[line] == wl[line] {
+			line++
+		}
+		at := func(l []string) string {
+			if line < len(l) {
+				return l[line]
+			}
+			return "<end of file>"
+		}
+		t.Fatalf("interop/betterauth/%s differs from a fresh rendering of the schema; refresh it with:\n  %s\nfirst difference at line %d:\n  committed: %s\n  rendered:  %s",
+			schema.BetterAuthModuleFile, schema.BetterAuthRefreshCommand, line+1, at(gl), at(wl))
+	}
+}
+
+func TestBetterAuthRunsEveryScenarioOnAFreshlyMigratedDatabase(t *testing.T) {
+	t.Parallel()
+	url := pgtest.NewDatabase(t)
+	run := runNodeSuite(t, url, nil)
+	for _, k := range []string{"session", "password", "apiKey", "twoFactor", "jwt", "organization"} {
+		require.Containsf(t, run.Artefacts, k, "the suite produced no %q artefact for the Go cross checks", k)
+	}
+}

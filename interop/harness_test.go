@@ -1,0 +1,117 @@
+package interop
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// nodeDir is the Node project, relative to this package.
+const nodeDir = "betterauth"
+
+// installHint says what to install when node or npm is missing.
+const installHint = "install Node.js >= 20 and npm (Debian/Ubuntu: apt-get install -y nodejs npm), then rerun; ./scripts/test runs `npm ci` in interop/betterauth"
+
+// requireTool returns the path of an executable or fails the test saying what to install.
+func requireTool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	require.NoErrorf(t, err, "%s not found on PATH: %s", name, installHint)
+	return p
+}
+
+var nodeVersionRE = regexp.MustCompile(`^v(\d+)\.`)
+
+// requireNode returns the node executable after checking its major version.
+func requireNode(t *testing.T) string {
+	t.Helper()
+	node := requireTool(t, "node")
+	out, err := exec.Command(node, "--version").Output()
+	require.NoError(t, err, "node --version")
+	m := nodeVersionRE.FindSubmatch(bytes.TrimSpace(out))
+	require.NotNilf(t, m, "unexpected `node --version` output %q", out)
+	major, _ := strconv.Atoi(string(m[1]))
+	require.GreaterOrEqualf(t, major, 20, "node %s is too old: %s", bytes.TrimSpace(out), installHint)
+	return node
+}
+
+var npmOnce sync.Once
+var npmErr error
+var npmOut []byte
+
+// requireNodeModules installs the Node project from its lockfile (npm ci)
+// when node_modules is missing or older than package-lock.json.
+func requireNodeModules(t *testing.T) {
+	t.Helper()
+	npm := requireTool(t, "npm")
+	npmOnce.Do(func() {
+		lock, err := os.Stat(filepath.Join(nodeDir, "package-lock.json"))
+		if err != nil {
+			npmErr = err
+			return
+		}
+		installed, err := os.Stat(filepath.Join(nodeDir, "node_modules", ".package-lock.json"))
+		if err == nil && !installed.ModTime().Before(lock.ModTime()) {
+			return
+		}
+		cmd := exec.Command(npm, "ci", "--no-audit", "--no-fund")
+		cmd.Dir = nodeDir
+		npmOut, npmErr = cmd.CombinedOutput()
+	})
+	require.NoErrorf(t, npmErr, "npm ci in interop/betterauth failed (needs registry access):\n%s", npmOut)
+}
+
+// nodeRun is what one run of the Node suite produced.
+type nodeRun struct {
+	Output    string         // the suite's TAP/spec output
+	Artefacts map[string]any // what the scenarios wrote for Go to verify
+}
+
+// runNodeSuite runs the Node scenarios against the database at url. fixtures,
+// when not nil, is written to JSON and handed to the suite (Go-made rows the
+// Node side should accept). The test fails with the suite's output when any
+// scenario fails.
+func runNodeSuite(t *testing.T, url string, fixtures any) nodeRun {
+	t.Helper()
+	node := requireNode(t)
+	requireNodeModules(t)
+	dir := t.TempDir()
+	artefactsPath := filepath.Join(dir, "artefacts.json")
+	env := append(os.Environ(),
+		"IAM_DATABASE_URL="+url,
+		"IAM_INTEROP_ARTEFACTS="+artefactsPath,
+		// A non-UTC process time zone proves the timestamptz mapping does not shift values.
+		"TZ=America/New_York",
+		"NODE_ENV=test",
+	)
+	if fixtures != nil {
+		b, err := json.Marshal(fixtures)
+		require.NoError(t, err)
+		p := filepath.Join(dir, "fixtures.json")
+		require.NoError(t, os.WriteFile(p, b, 0o600))
+		env = append(env, "IAM_INTEROP_FIXTURES="+p)
+	}
+	// A guard against a hung child only; no assertion depends on time.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=1", "test/scenarios.test.ts")
+	cmd.Dir = nodeDir
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	require.NoErrorf(t, err, "the Better Auth interop suite failed; rerun it with\n  go test ./interop/ -run %s -v\noutput:\n%s", t.Name(), out)
+	run := nodeRun{Output: string(out), Artefacts: map[string]any{}}
+	b, err := os.ReadFile(artefactsPath)
+	require.NoErrorf(t, err, "the suite wrote no artefacts file; output:\n%s", out)
+	require.NoError(t, json.Unmarshal(b, &run.Artefacts))
+	return run
+}
