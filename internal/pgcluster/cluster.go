@@ -285,10 +285,27 @@ func (c *Cluster) PID() (int, bool) {
 	if err != nil || pid <= 0 {
 		return 0, false
 	}
-	if err := syscall.Kill(pid, 0); err != nil && !errors.Is(err, syscall.EPERM) {
+	if !Alive(pid) {
 		return 0, false
 	}
 	return pid, true
+}
+
+// Alive reports whether process pid exists and is not a zombie.
+func Alive(pid int) bool {
+	if err := syscall.Kill(pid, 0); err != nil && !errors.Is(err, syscall.EPERM) {
+		return false
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		_, noProc := os.Stat("/proc/self")
+		return noProc != nil // without /proc (not Linux) trust kill
+	}
+	// Fields: pid (comm) state ...; comm may contain spaces and parens.
+	if i := strings.LastIndexByte(string(b), ')'); i >= 0 && i+2 < len(b) {
+		return b[i+2] != 'Z'
+	}
+	return true
 }
 
 // Start starts the server and waits until it accepts connections. Starting a
@@ -352,7 +369,7 @@ func (c *Cluster) Kill(ctx context.Context) error {
 		return fmt.Errorf("signal postmaster %d: %w", pid, err)
 	}
 	for {
-		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+		if !Alive(pid) {
 			return nil
 		}
 		select {

@@ -9,15 +9,17 @@ import (
 )
 
 // watchdogScript waits for the parent process to exit, then stops the
-// postmaster with SIGQUIT (immediate shutdown), waits up to ~30 s for it
+// postmaster with SIGQUIT
+// (a zombie counts as gone) (immediate shutdown), waits up to ~30 s for it
 // (SIGKILL after that) and removes the given paths.
 const watchdogScript = `parent=$1; data=$2; shift 2
-while kill -0 "$parent" 2>/dev/null; do sleep 1; done
+alive() { kill -0 "$1" 2>/dev/null && [ "$(cut -d' ' -f3 /proc/$1/stat 2>/dev/null)" != Z ]; }
+while alive "$parent"; do sleep 1; done
 if [ -f "$data/postmaster.pid" ]; then
   pid=$(head -n 1 "$data/postmaster.pid")
   kill -QUIT "$pid" 2>/dev/null
   n=0
-  while kill -0 "$pid" 2>/dev/null; do
+  while alive "$pid"; do
     n=$((n+1)); if [ $n -gt 300 ]; then kill -KILL "$pid" 2>/dev/null; fi
     sleep 0.1
   done
