@@ -1,5 +1,11 @@
 package domain
 
+import (
+	"encoding/json"
+	"io"
+	"strings"
+)
+
 // FileID is the public id of a File.
 type FileID = ID[File]
 
@@ -22,3 +28,85 @@ type File struct {
 
 // TableName implements Entity.
 func (File) TableName() string { return TableFile }
+
+// Validate checks every rule of a file row and reports all failures.
+func (f File) Validate() error {
+	v := NewValidator(TableFile)
+	v.requiredID("organizationId", f.OrganizationID)
+	v.text("key", f.Key, 1, 1024)
+	if f.URL == "" {
+		v.Add("url", "required", "url is required")
+	} else {
+		v.httpURL("url", &f.URL)
+	}
+	v.text("name", f.Name, 1, MaxNameLength)
+	v.nonNegative("size", int64(f.Size))
+	v.Check(mimeTypeRe.MatchString(f.MimeType), "mimeType", "mime_type", "mimeType must be a lower-case type/subtype like image/png")
+	v.requiredID("userId", f.UserID)
+	v.requiredID("folderId", f.FolderID)
+	v.requiredID("uploadedByUserId", f.UploadedByUserID)
+	v.Check(json.Valid([]byte(f.Metadata)), "metadata", "json", "metadata must be valid JSON text")
+	return v.Err()
+}
+
+// FileParams is the input that creates a File.
+type FileParams struct {
+	OrganizationID   OrganizationID `json:"organizationId"`
+	Key              string         `json:"key"`
+	URL              string         `json:"url"`
+	Name             string         `json:"name"`
+	Size             int32          `json:"size"`
+	MimeType         string         `json:"mimeType"`
+	UserID           UserID         `json:"userId"`
+	FolderID         FolderID       `json:"folderId"`
+	UploadedByUserID *UserID        `json:"uploadedByUserId"` // default UserID
+	Metadata         *string        `json:"metadata"`         // default "{}"
+}
+
+// NewFile validates p and returns a new file row.
+func NewFile(p FileParams) (File, error) {
+	f := File{
+		Audit:            NewAudit[File](),
+		OrganizationID:   p.OrganizationID,
+		Key:              p.Key,
+		URL:              strings.TrimSpace(p.URL),
+		Name:             strings.TrimSpace(p.Name),
+		Size:             p.Size,
+		MimeType:         strings.ToLower(strings.TrimSpace(p.MimeType)),
+		UserID:           p.UserID,
+		FolderID:         p.FolderID,
+		UploadedByUserID: or(p.UploadedByUserID, p.UserID),
+		Metadata:         or(p.Metadata, "{}"),
+	}
+	if err := f.Validate(); err != nil {
+		return File{}, err
+	}
+	return f, nil
+}
+
+// DecodeFileParams decodes and validates a JSON FileParams.
+func DecodeFileParams(r io.Reader) (FileParams, error) {
+	return decodeParams(TableFile, r, NewFile)
+}
+
+// FilePatch lists what an update of a file may change: its name, folder and
+// metadata (content changes are new files).
+type FilePatch struct {
+	Name     *string   `json:"name"`
+	FolderID *FolderID `json:"folderId"`
+	Metadata *string   `json:"metadata"`
+}
+
+// Apply applies the patch to f when the result is valid; on error f is
+// unchanged.
+func (p FilePatch) Apply(f *File) error {
+	next := *f
+	set(&next.Name, trimPtr(p.Name))
+	set(&next.FolderID, p.FolderID)
+	set(&next.Metadata, p.Metadata)
+	if err := next.Validate(); err != nil {
+		return err
+	}
+	*f = next
+	return nil
+}

@@ -1,6 +1,10 @@
 package domain
 
-import "time"
+import (
+	"io"
+	"strings"
+	"time"
+)
 
 // InvitationID is the public id of an Invitation.
 type InvitationID = ID[Invitation]
@@ -24,3 +28,98 @@ type Invitation struct {
 
 // TableName implements Entity.
 func (Invitation) TableName() string { return TableInvitation }
+
+// Validate checks an invitation with the built-in roles only; use
+// ValidateWithRoles when the organization has custom roles.
+func (i Invitation) Validate() error { return i.ValidateWithRoles(nil) }
+
+// ValidateWithRoles checks every rule of an invitation row, accepting the
+// organization's custom role names.
+func (i Invitation) ValidateWithRoles(customRoles []string) error {
+	v := NewValidator(TableInvitation)
+	v.requiredID("organizationId", i.OrganizationID)
+	v.email("email", i.Email)
+	if i.Role != nil {
+		v.roles("role", *i.Role, OrganizationRoleValues, customRoles)
+	}
+	if i.TeamID != nil {
+		for _, id := range strings.Split(*i.TeamID, ",") {
+			if _, err := ParseID[Team](strings.TrimSpace(id)); err != nil {
+				v.Add("teamId", "id", "teamId must be comma-separated %s ids", TableTeam)
+				break
+			}
+		}
+	}
+	enumCheck(v, "status", i.Status, InvitationStatusValues)
+	v.expiresAfter("expiresAt", i.ExpiresAt, i.CreatedAt)
+	v.requiredID("inviterId", i.InviterID)
+	return v.Err()
+}
+
+// InvitationParams is the input that creates an Invitation. CustomRoles (not
+// part of JSON input) are the organization's custom role names.
+type InvitationParams struct {
+	OrganizationID OrganizationID `json:"organizationId"`
+	Email          string         `json:"email"`
+	Role           *Roles         `json:"role"`
+	TeamID         *string        `json:"teamId"`
+	ExpiresAt      time.Time      `json:"expiresAt"`
+	InviterID      UserID         `json:"inviterId"`
+	CustomRoles    []string       `json:"-"`
+}
+
+// NewInvitation validates p and returns a pending invitation; the email is
+// normalized and expiresAt must be in the future.
+func NewInvitation(p InvitationParams) (Invitation, error) {
+	i := Invitation{
+		Audit:          NewAudit[Invitation](),
+		OrganizationID: p.OrganizationID,
+		Email:          normalizeEmailLoose(p.Email),
+		Role:           canonRolesPtr(p.Role),
+		TeamID:         p.TeamID,
+		Status:         InvitationStatusPending,
+		ExpiresAt:      p.ExpiresAt,
+		InviterID:      p.InviterID,
+	}
+	if err := i.ValidateWithRoles(p.CustomRoles); err != nil {
+		return Invitation{}, err
+	}
+	return i, nil
+}
+
+// DecodeInvitationParams decodes and validates a JSON InvitationParams,
+// accepting the given custom role names.
+func DecodeInvitationParams(r io.Reader, customRoles ...string) (InvitationParams, error) {
+	return decodeParams(TableInvitation, r, func(p InvitationParams) (Invitation, error) {
+		p.CustomRoles = customRoles
+		return NewInvitation(p)
+	})
+}
+
+// InvitationPatch lists what an update of an invitation may change: its
+// status (accept, reject, cancel) and expiry (resend).
+type InvitationPatch struct {
+	Status      *InvitationStatus `json:"status"`
+	ExpiresAt   *time.Time        `json:"expiresAt"`
+	CustomRoles []string          `json:"-"`
+}
+
+// Apply applies the patch to i when the result is valid; on error i is
+// unchanged. Only a pending invitation changes status.
+func (p InvitationPatch) Apply(i *Invitation) error {
+	next := *i
+	set(&next.Status, p.Status)
+	set(&next.ExpiresAt, p.ExpiresAt)
+	err := next.ValidateWithRoles(p.CustomRoles)
+	if p.Status != nil && *p.Status != i.Status && i.Status != InvitationStatusPending {
+		v := NewValidator(TableInvitation)
+		v.Merge("", err)
+		v.Add("status", "transition", "status can change only from %s, not from %s", InvitationStatusPending, i.Status)
+		err = v.Err()
+	}
+	if err != nil {
+		return err
+	}
+	*i = next
+	return nil
+}

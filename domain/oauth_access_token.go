@@ -1,6 +1,10 @@
 package domain
 
-import "time"
+import (
+	"io"
+	"strings"
+	"time"
+)
 
 // OAuthAccessTokenID is the public id of an OAuthAccessToken.
 type OAuthAccessTokenID = ID[OAuthAccessToken]
@@ -22,3 +26,73 @@ type OAuthAccessToken struct {
 
 // TableName implements Entity.
 func (OAuthAccessToken) TableName() string { return TableOAuthAccessToken }
+
+// Validate checks every rule of an access token row and reports all failures.
+func (t OAuthAccessToken) Validate() error {
+	v := NewValidator(TableOAuthAccessToken)
+	v.secret("accessToken", t.AccessToken)
+	v.secret("refreshToken", t.RefreshToken)
+	v.expiresAfter("accessTokenExpiresAt", t.AccessTokenExpiresAt, t.CreatedAt)
+	v.expiresAfter("refreshTokenExpiresAt", t.RefreshTokenExpiresAt, t.CreatedAt)
+	v.text("clientId", t.ClientID, 1, MaxNameLength)
+	v.text("scopes", t.Scopes, 1, MaxTextLength)
+	return v.Err()
+}
+
+// OAuthAccessTokenParams is the input that creates an OAuthAccessToken.
+type OAuthAccessTokenParams struct {
+	OrganizationID        *OrganizationID `json:"organizationId"`
+	AccessToken           Secret          `json:"accessToken"`
+	RefreshToken          Secret          `json:"refreshToken"`
+	AccessTokenExpiresAt  time.Time       `json:"accessTokenExpiresAt"`
+	RefreshTokenExpiresAt time.Time       `json:"refreshTokenExpiresAt"`
+	ClientID              string          `json:"clientId"`
+	UserID                *UserID         `json:"userId"`
+	Scopes                string          `json:"scopes"`
+}
+
+// NewOAuthAccessToken validates p and returns a new token pair; both expiries
+// must be in the future.
+func NewOAuthAccessToken(p OAuthAccessTokenParams) (OAuthAccessToken, error) {
+	t := OAuthAccessToken{
+		Audit:                 NewAudit[OAuthAccessToken](),
+		OrganizationID:        p.OrganizationID,
+		AccessToken:           p.AccessToken,
+		RefreshToken:          p.RefreshToken,
+		AccessTokenExpiresAt:  p.AccessTokenExpiresAt,
+		RefreshTokenExpiresAt: p.RefreshTokenExpiresAt,
+		ClientID:              p.ClientID,
+		UserID:                p.UserID,
+		Scopes:                strings.Join(strings.Fields(p.Scopes), " "),
+	}
+	if err := t.Validate(); err != nil {
+		return OAuthAccessToken{}, err
+	}
+	return t, nil
+}
+
+// DecodeOAuthAccessTokenParams decodes and validates a JSON
+// OAuthAccessTokenParams.
+func DecodeOAuthAccessTokenParams(r io.Reader) (OAuthAccessTokenParams, error) {
+	return decodeParams(TableOAuthAccessToken, r, NewOAuthAccessToken)
+}
+
+// OAuthAccessTokenPatch lists what an update of a token pair may change:
+// expiring it early (revocation).
+type OAuthAccessTokenPatch struct {
+	AccessTokenExpiresAt  *time.Time `json:"accessTokenExpiresAt"`
+	RefreshTokenExpiresAt *time.Time `json:"refreshTokenExpiresAt"`
+}
+
+// Apply applies the patch to t when the result is valid; on error t is
+// unchanged.
+func (p OAuthAccessTokenPatch) Apply(t *OAuthAccessToken) error {
+	next := *t
+	set(&next.AccessTokenExpiresAt, p.AccessTokenExpiresAt)
+	set(&next.RefreshTokenExpiresAt, p.RefreshTokenExpiresAt)
+	if err := next.Validate(); err != nil {
+		return err
+	}
+	*t = next
+	return nil
+}

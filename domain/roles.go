@@ -99,3 +99,14 @@ func allowedRoles(builtin, custom []string) string {
 	}
 	return strings.Join(all, ", ")
 }
+
+// canonical returns r with spaces around the commas removed (the stored form).
+func (r Roles) canonical() Roles { return NewRoles(r.List()...) }
+
+func canonRolesPtr(r *Roles) *Roles {
+	if r == nil {
+		return nil
+	}
+	c := r.canonical()
+	return &c
+}

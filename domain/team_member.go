@@ -1,5 +1,7 @@
 package domain
 
+import "io"
+
 // TeamMemberID is the public id of a TeamMember.
 type TeamMemberID = ID[TeamMember]
 
@@ -17,3 +19,42 @@ type TeamMember struct {
 
 // TableName implements Entity.
 func (TeamMember) TableName() string { return TableTeamMember }
+
+// Validate checks every rule of a team member row and reports all failures.
+func (t TeamMember) Validate() error {
+	v := NewValidator(TableTeamMember)
+	v.requiredID("organizationId", t.OrganizationID)
+	v.requiredID("teamId", t.TeamID)
+	v.requiredID("userId", t.UserID)
+	v.optText("membershipKey", t.MembershipKey, MaxNameLength)
+	return v.Err()
+}
+
+// TeamMemberParams is the input that creates a TeamMember. OrganizationID
+// must be the team's organization (the database enforces it).
+type TeamMemberParams struct {
+	OrganizationID OrganizationID `json:"organizationId"`
+	TeamID         TeamID         `json:"teamId"`
+	UserID         UserID         `json:"userId"`
+}
+
+// NewTeamMember validates p and returns a new team membership.
+func NewTeamMember(p TeamMemberParams) (TeamMember, error) {
+	t := TeamMember{Audit: NewAudit[TeamMember](), OrganizationID: p.OrganizationID, TeamID: p.TeamID, UserID: p.UserID}
+	if err := t.Validate(); err != nil {
+		return TeamMember{}, err
+	}
+	return t, nil
+}
+
+// DecodeTeamMemberParams decodes and validates a JSON TeamMemberParams.
+func DecodeTeamMemberParams(r io.Reader) (TeamMemberParams, error) {
+	return decodeParams(TableTeamMember, r, NewTeamMember)
+}
+
+// TeamMemberPatch is empty: a team membership is created or deleted, never
+// changed. It exists so every entity has the same three variants.
+type TeamMemberPatch struct{}
+
+// Apply validates t and changes nothing.
+func (TeamMemberPatch) Apply(t *TeamMember) error { return t.Validate() }
