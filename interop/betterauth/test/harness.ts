@@ -14,6 +14,8 @@ import { passkey } from "@better-auth/passkey";
 import { apiKey } from "@better-auth/api-key";
 import { sso } from "@better-auth/sso";
 import { stripe } from "@better-auth/stripe";
+import { createAccessControl } from "better-auth/plugins/access";
+import { adminAc, defaultStatements, memberAc, ownerAc } from "better-auth/plugins/organization/access";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { withIam } from "../iam.ts";
@@ -92,7 +94,13 @@ export const auth = betterAuth(withIam({
     customRules: { "/ok": { window: 60, max: 2 } },
   },
   plugins: [
-    organization({ teams: { enabled: true }, dynamicAccessControl: { enabled: true } }),
+    organization({
+      ac: createAccessControl(defaultStatements),
+      roles: { owner: ownerAc, admin: adminAc, member: memberAc },
+      teams: { enabled: true },
+      dynamicAccessControl: { enabled: true },
+      requireEmailVerificationOnInvitation: false,
+    }),
     twoFactor(),
     passkey({ rpID: "localhost", rpName: "iam interop", origin: baseURL }),
     apiKey({ rateLimit: { enabled: true, timeWindow: 60_000, maxRequests: 100 } }),
