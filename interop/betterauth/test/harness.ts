@@ -29,8 +29,12 @@ if (!url) {
 export const secret = "iam-interop-test-secret-0123456789abcdef";
 export const baseURL = "http://localhost:3000";
 
-/** pool is the connection Better Auth uses (through Drizzle); sql reads rows back. */
-export const pool = new pg.Pool({ connectionString: url, max: 4 });
+/**
+ * pool is the connection Better Auth uses (through Drizzle); rows/row read back on another.
+ * Its session time zone is deliberately not UTC (nor a whole hour): timestamptz columns
+ * mapped withTimezone must not shift.
+ */
+export const pool = new pg.Pool({ connectionString: url, max: 4, options: "-c TimeZone=Asia/Kolkata" });
 const reader = new pg.Pool({ connectionString: url, max: 2 });
 
 /** rows runs a read query on a separate connection. */
@@ -79,8 +83,36 @@ const stripeStub: any = {
 
 export const db = drizzle(pool);
 
-/** auth is Better Auth configured with withIam and its plugins only. */
-export const auth = betterAuth(withIam({
+/** plugins is the plugin list of the test app. */
+export const plugins = () => [
+  organization({
+    ac: createAccessControl(defaultStatements),
+    roles: { owner: ownerAc, admin: adminAc, member: memberAc },
+    teams: { enabled: true },
+    dynamicAccessControl: { enabled: true },
+    requireEmailVerificationOnInvitation: false,
+  }),
+  twoFactor(),
+  passkey({ rpID: "localhost", rpName: "iam interop", origin: baseURL }),
+  apiKey({ rateLimit: { enabled: true, timeWindow: 60_000, maxRequests: 100 } }),
+  jwt(),
+  deviceAuthorization({ verificationUri: "/device" }),
+  sso(),
+  siwe({ domain: "localhost:3000", getNonce: async () => "iamNonce0123456789", verifyMessage: async () => true }),
+  stripe({
+    stripeClient: stripeStub,
+    stripeWebhookSecret: "whsec_test",
+    createCustomerOnSignUp: false,
+    subscription: { enabled: true, plans: [{ name: "pro", priceId: "price_pro_test" }] },
+  }),
+  admin(),
+  username(),
+  phoneNumber({ sendOTP: async ({ phoneNumber: p, code }) => { sentOTPs.set(p, code); } }),
+  anonymous(),
+];
+
+/** appOptions are the test app's own options (what any Better Auth app has). */
+export const appOptions = {
   secret,
   baseURL,
   trustedOrigins: ["https://idp.example.com"],
@@ -93,33 +125,10 @@ export const auth = betterAuth(withIam({
     max: 1000,
     customRules: { "/ok": { window: 60, max: 2 } },
   },
-  plugins: [
-    organization({
-      ac: createAccessControl(defaultStatements),
-      roles: { owner: ownerAc, admin: adminAc, member: memberAc },
-      teams: { enabled: true },
-      dynamicAccessControl: { enabled: true },
-      requireEmailVerificationOnInvitation: false,
-    }),
-    twoFactor(),
-    passkey({ rpID: "localhost", rpName: "iam interop", origin: baseURL }),
-    apiKey({ rateLimit: { enabled: true, timeWindow: 60_000, maxRequests: 100 } }),
-    jwt(),
-    deviceAuthorization({ verificationUri: "/device" }),
-    sso(),
-    siwe({ domain: "localhost:3000", getNonce: async () => "iamNonce0123456789", verifyMessage: async () => true }),
-    stripe({
-      stripeClient: stripeStub,
-      stripeWebhookSecret: "whsec_test",
-      createCustomerOnSignUp: false,
-      subscription: { enabled: true, plans: [{ name: "pro", priceId: "price_pro_test" }] },
-    }),
-    admin(),
-    username(),
-    phoneNumber({ sendOTP: async ({ phoneNumber: p, code }) => { sentOTPs.set(p, code); } }),
-    anonymous(),
-  ],
-}, db));
+};
+
+/** auth is Better Auth configured with withIam and its plugins only. */
+export const auth = betterAuth(withIam({ ...appOptions, plugins: plugins() }, db));
 
 /** cookieOf turns Set-Cookie headers into a Cookie request header. */
 export function cookieOf(h: Headers): string {

@@ -6,11 +6,17 @@ import { createHash } from "node:crypto";
 import { getTableColumns, getTableName, is } from "drizzle-orm";
 import { PgTable } from "drizzle-orm/pg-core";
 import { createOTP } from "@better-auth/utils/otp";
+import { betterAuth } from "better-auth";
 import {
-  artefacts, auth, baseURL, close, cookieOf, fixtures, headersWith, idPattern, row, rows, sentOTPs, signUp,
-  stripeCalls, writeArtefacts,
+  bearer, emailOTP, lastLoginMethod, magicLink, multiSession, oneTimeToken,
+} from "better-auth/plugins";
+import { sso } from "@better-auth/sso";
+import { stripe } from "@better-auth/stripe";
+import {
+  appOptions, artefacts, auth, baseURL, close, cookieOf, db, fixtures, headersWith, idPattern, plugins, row, rows,
+  sentOTPs, signUp, stripeCalls, writeArtefacts,
 } from "./harness.ts";
-import { schema, uuidv7 } from "../iam.ts";
+import { iamGenerateId, iamTableOfModel, schema, uuidv7, withIam } from "../iam.ts";
 
 const password = "correct horse battery staple";
 const stamp = Date.now().toString(36);
@@ -69,6 +75,30 @@ describe("the emitted module", () => {
     assert.deepEqual(problems, []);
   });
 
+  test("the schema check also passes with the optional fields and plugins that only use core tables", async () => {
+    const extra = betterAuth(withIam({
+      ...appOptions,
+      plugins: [
+        ...plugins().filter((p: any) => p.id !== "sso" && p.id !== "stripe"),
+        sso({ domainVerification: { enabled: true } }),
+        stripe({ stripeClient: {} as any, stripeWebhookSecret: "whsec_test", organization: { enabled: true }, subscription: { enabled: true, plans: [] } }),
+        lastLoginMethod({ storeInDatabase: true }),
+        bearer(), multiSession(), oneTimeToken(),
+        magicLink({ sendMagicLink: async () => {} }),
+        emailOTP({ sendVerificationOTP: async () => {} }),
+      ],
+    }, db));
+    const ctx: any = await extra.$context;
+    await ctx.checkSchema();
+  });
+
+  test("ids: every Better Auth model gets <table>__<uuidv7>", () => {
+    for (const [model, table] of Object.entries(iamTableOfModel)) {
+      assert.match(iamGenerateId({ model }), idPattern(table));
+    }
+    assert.match(iamGenerateId({ model: "notOurs" }), /^[0-9a-f-]{36}$/);
+  });
+
   test("uuidv7 makes time-ordered version 7 UUIDs", () => {
     const a = uuidv7();
     const b = uuidv7();
@@ -113,8 +143,10 @@ describe("email and password", () => {
   test("get-session returns the user and session of the cookie", async () => {
     const got: any = await auth.api.getSession({ headers: users.alice.headers });
     assert.equal(got.user.id, users.alice.userId);
-    const s = await row(`select id from shared_session where token = $1`, [got.session.token]);
+    const s = await row(`select id, (extract(epoch from expires_at) * 1000)::bigint as ms from shared_session where token = $1`, [got.session.token]);
     assert.equal(s.id, got.session.id);
+    // Better Auth's connection runs in Asia/Kolkata, the process in America/New_York: no shift.
+    assert.equal(Number(s.ms), new Date(got.session.expiresAt).getTime());
   });
 
   test("sign-out deletes the session row", async () => {
