@@ -156,6 +156,8 @@ var errCheck = errors.New("constraint violated")
 // errUnknown marks database errors with no better classification.
 var errUnknown = errors.New("database error")
 
+func errorsIs(err, target error) bool { return errors.Is(err, target) }
+
 var errPoolClosed = errors.New("closed pool")
 
 func isClosedPool(err error) bool {

@@ -50,6 +50,17 @@ const NoRole = "-"
 type Store struct {
 	pool *pgxpool.Pool
 	opts Options
+	// failpoint, when set (tests only), is called at each step of a
+	// workflow; an error it returns aborts the workflow there.
+	failpoint func(step string) error
+}
+
+// step marks a workflow step for the atomicity tests.
+func (s *Store) step(name string) error {
+	if s.failpoint != nil {
+		return s.failpoint(name)
+	}
+	return nil
 }
 
 // Open connects to url and checks the connection. The pool is closed again

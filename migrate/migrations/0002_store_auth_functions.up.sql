@@ -1,0 +1,148 @@
+-- Authentication lookups that must cross tenants before the tenant is known.
+--
+-- The store connects as iam_app, which is subject to row-level security:
+-- without app.current_org_id it sees no iam_member row and no
+-- organization-owned iam_apikey row. Verifying a session cookie (session,
+-- user and the active membership) and an API key happen before any tenant
+-- is known, so they run through these two SECURITY DEFINER functions, which
+-- run as the migration owner (a superuser or a role with BYPASSRLS) and do
+-- exactly one narrow thing each. iam_app may execute them; nothing else is
+-- granted beyond what 0001 granted.
+--
+-- Hand-written (not rendered from the schema package): functions are not
+-- part of the table declaration. `iam check` ignores functions.
+
+-- iam_session_lookup returns the session with this token, its user and the
+-- user's membership of the session's active organization (NULL when there is
+-- no active organization or no live membership). No row: no such session
+-- (Better Auth deletes revoked sessions). Expiry is left to the caller so it
+-- can tell "expired" from "unknown".
+CREATE FUNCTION iam_session_lookup(p_token text)
+RETURNS TABLE (session shared_session, usr shared_user, member iam_member)
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path FROM CURRENT
+AS $fn$
+BEGIN
+  RETURN QUERY
+  SELECT s, u, m
+  FROM shared_session s
+  JOIN shared_user u ON u.id = s.user_id
+  LEFT JOIN iam_member m
+    ON m.organization_id = s.active_organization_id
+   AND m.user_id = s.user_id
+   AND m.deleted_at IS NULL
+  WHERE s.token = p_token;
+END
+$fn$;
+
+-- iam_verify_api_key applies Better Auth's API key verification to the key
+-- whose hash is p_hash, atomically: the accepting path is one conditional
+-- UPDATE ... RETURNING, so concurrent verifications of one key serialize on
+-- its row lock and re-check every condition (no lost decrement of
+-- remaining, no request counted twice).
+--
+-- outcome: valid | disabled | expired | usage_exceeded | rate_limited.
+-- No row at all: no such key (invalid). For expired keys and for keys whose
+-- remaining is 0 with no refill, the row is deleted, as Better Auth does.
+-- try_again_ms is set for rate_limited.
+--
+-- Semantics (Better Auth @better-auth/api-key 1.7):
+--   remaining NULL = unlimited; when refill_interval and refill_amount are set
+--   and more than refill_interval ms passed since last_refill_at (or
+--   created_at), remaining becomes refill_amount - 1 and last_refill_at now;
+--   otherwise remaining > 0 is required and decremented.
+--   Rate limit: skipped (only last_request = now) when rate_limit_enabled is
+--   false; skipped entirely when the window or max is NULL; reset to 1 when
+--   last_request is NULL or older than the window; refused when
+--   request_count >= rate_limit_max; else incremented. last_request = now.
+-- One deliberate difference: Better Auth decrements remaining and then may
+-- refuse on the rate limit in a separate write; here a refused request
+-- changes nothing.
+CREATE FUNCTION iam_verify_api_key(p_hash text, p_config_id text DEFAULT NULL)
+RETURNS TABLE (outcome text, try_again_ms bigint, apikey iam_apikey)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path FROM CURRENT
+AS $fn$
+DECLARE
+  k iam_apikey;
+  v_now timestamptz := now();
+  v_refill_due boolean;
+BEGIN
+  UPDATE iam_apikey AS a SET
+    remaining = CASE
+      WHEN a.remaining IS NULL THEN NULL
+      WHEN a.refill_interval IS NOT NULL AND a.refill_amount IS NOT NULL
+       AND v_now - COALESCE(a.last_refill_at, a.created_at) > a.refill_interval * interval '1 millisecond'
+        THEN a.refill_amount - 1
+      ELSE a.remaining - 1 END,
+    last_refill_at = CASE
+      WHEN a.remaining IS NOT NULL AND a.refill_interval IS NOT NULL AND a.refill_amount IS NOT NULL
+       AND v_now - COALESCE(a.last_refill_at, a.created_at) > a.refill_interval * interval '1 millisecond'
+        THEN v_now
+      ELSE a.last_refill_at END,
+    request_count = CASE
+      WHEN NOT a.rate_limit_enabled OR a.rate_limit_time_window IS NULL OR a.rate_limit_max IS NULL
+        THEN a.request_count
+      WHEN a.last_request IS NULL OR v_now - a.last_request > a.rate_limit_time_window * interval '1 millisecond'
+        THEN 1
+      ELSE COALESCE(a.request_count, 0) + 1 END,
+    last_request = CASE
+      WHEN a.rate_limit_enabled AND (a.rate_limit_time_window IS NULL OR a.rate_limit_max IS NULL)
+        THEN a.last_request
+      ELSE v_now END
+  WHERE a.key = p_hash
+    AND (p_config_id IS NULL OR a.config_id = p_config_id)
+    AND a.deleted_at IS NULL
+    AND a.enabled
+    AND (a.expires_at IS NULL OR a.expires_at > v_now)
+    AND (a.remaining IS NULL OR a.remaining > 0
+         OR (a.refill_interval IS NOT NULL AND a.refill_amount IS NOT NULL
+             AND v_now - COALESCE(a.last_refill_at, a.created_at) > a.refill_interval * interval '1 millisecond'))
+    AND (NOT a.rate_limit_enabled OR a.rate_limit_time_window IS NULL OR a.rate_limit_max IS NULL
+         OR a.last_request IS NULL
+         OR v_now - a.last_request > a.rate_limit_time_window * interval '1 millisecond'
+         OR COALESCE(a.request_count, 0) < a.rate_limit_max)
+  RETURNING a.* INTO k;
+
+  IF FOUND THEN
+    RETURN QUERY SELECT 'valid'::text, NULL::bigint, k;
+    RETURN;
+  END IF;
+
+  -- Refused: find out why. The row may have changed since the UPDATE; the
+  -- reason reported is the one that holds now.
+  SELECT a.* INTO k FROM iam_apikey a
+  WHERE a.key = p_hash
+    AND (p_config_id IS NULL OR a.config_id = p_config_id)
+    AND a.deleted_at IS NULL
+  LIMIT 1;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+
+  v_refill_due := k.refill_interval IS NOT NULL AND k.refill_amount IS NOT NULL
+    AND v_now - COALESCE(k.last_refill_at, k.created_at) > k.refill_interval * interval '1 millisecond';
+
+  IF NOT k.enabled THEN
+    RETURN QUERY SELECT 'disabled'::text, NULL::bigint, k;
+  ELSIF k.expires_at IS NOT NULL AND k.expires_at <= v_now THEN
+    DELETE FROM iam_apikey WHERE _row_id = k._row_id;
+    RETURN QUERY SELECT 'expired'::text, NULL::bigint, k;
+  ELSIF k.remaining IS NOT NULL AND k.remaining <= 0 AND k.refill_amount IS NULL THEN
+    DELETE FROM iam_apikey WHERE _row_id = k._row_id;
+    RETURN QUERY SELECT 'usage_exceeded'::text, NULL::bigint, k;
+  ELSIF k.remaining IS NOT NULL AND k.remaining <= 0 AND NOT v_refill_due THEN
+    RETURN QUERY SELECT 'usage_exceeded'::text, NULL::bigint, k;
+  ELSE
+    RETURN QUERY SELECT 'rate_limited'::text,
+      GREATEST(0, k.rate_limit_time_window
+        - (EXTRACT(EPOCH FROM (v_now - k.last_request)) * 1000)::bigint)::bigint,
+      k;
+  END IF;
+END
+$fn$;
+
+REVOKE ALL ON FUNCTION iam_session_lookup(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION iam_verify_api_key(text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION iam_session_lookup(text) TO iam_app;
+GRANT EXECUTE ON FUNCTION iam_verify_api_key(text, text) TO iam_app;

@@ -1,0 +1,259 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/beep/iam/domain"
+	"github.com/jackc/pgx/v5"
+)
+
+// SessionInfo is what a request needs to know about its caller: the session,
+// its user and the user's membership of the session's active organization
+// (nil when there is no active organization or the user is not a member).
+type SessionInfo struct {
+	Session domain.Session
+	User    domain.User
+	Member  *domain.Member
+}
+
+// lookupSQL selects every mapped column of the three composites returned by
+// iam_session_lookup, in struct order, so rows scan straight into the structs.
+var lookupSQL = func() string {
+	var b strings.Builder
+	b.WriteString("SELECT ")
+	first := true
+	add := func(comp string, cols []string) {
+		for _, c := range cols {
+			if !first {
+				b.WriteString(", ")
+			}
+			first = false
+			b.WriteString("(r." + comp + ")." + pgx.Identifier{c}.Sanitize())
+		}
+	}
+	add("session", columnsOf[domain.Session]().names)
+	add("usr", columnsOf[domain.User]().names)
+	add("member", columnsOf[domain.Member]().names)
+	b.WriteString(" FROM iam_session_lookup($1) r")
+	return b.String()
+}()
+
+// LookupSession loads the session with the plain token together with its
+// user and active membership, in one statement and one round trip. It is the
+// request path behind betterauth's cookie verification. An unknown token is
+// ErrNotFound; an expired session is ErrExpired (the SessionInfo is still
+// returned, for logging); a banned or soft-deleted user is ErrForbidden.
+func (s *Store) LookupSession(ctx context.Context, token domain.Secret) (SessionInfo, error) {
+	var info SessionInfo
+	sc, uc, mc := columnsOf[domain.Session](), columnsOf[domain.User](), columnsOf[domain.Member]()
+	targets := make([]any, 0, len(sc.names)+len(uc.names)+len(mc.names))
+	targets = append(targets, sc.all(reflect.ValueOf(&info.Session).Elem())...)
+	targets = append(targets, uc.all(reflect.ValueOf(&info.User).Elem())...)
+	var m domain.Member
+	mNull := nullTargets(mc.all(reflect.ValueOf(&m).Elem()))
+	targets = append(targets, mNull.targets...)
+	if err := s.pool.QueryRow(ctx, lookupSQL, token.Reveal()).Scan(targets...); err != nil {
+		return info, wrap(err, domain.TableSession, "lookup", "")
+	}
+	if mNull.apply() {
+		info.Member = &m
+	}
+	id := info.Session.ID.String()
+	switch {
+	case !info.Session.ExpiresAt.After(time.Now()):
+		return info, &Error{Entity: domain.TableSession, Op: "lookup", ID: id, Kind: ErrExpired}
+	case info.User.DeletedAt != nil:
+		return info, &Error{Entity: domain.TableUser, Op: "lookup", ID: info.User.ID.String(), Kind: ErrForbidden, Detail: "the user is deleted"}
+	case info.User.Banned && (info.User.BanExpires == nil || info.User.BanExpires.After(time.Now())):
+		return info, &Error{Entity: domain.TableUser, Op: "lookup", ID: info.User.ID.String(), Kind: ErrForbidden, Detail: "the user is banned"}
+	}
+	return info, nil
+}
+
+// nullable scans a LEFT JOIN side: every target is wrapped in a pointer to
+// pointer, so NULL columns scan without error; apply copies the values into
+// the real fields when the row exists (its first column, the id, is set).
+type nullable struct {
+	real    []any
+	targets []any
+}
+
+func nullTargets(real []any) nullable {
+	n := nullable{real: real, targets: make([]any, len(real))}
+	for i, r := range real {
+		n.targets[i] = reflect.New(reflect.TypeOf(r)).Interface() // **T
+	}
+	return n
+}
+
+func (n nullable) apply() bool {
+	if reflect.ValueOf(n.targets[0]).Elem().IsNil() {
+		return false
+	}
+	for i, t := range n.targets {
+		p := reflect.ValueOf(t).Elem() // *T
+		if p.IsNil() {
+			continue
+		}
+		reflect.ValueOf(n.real[i]).Elem().Set(p.Elem())
+	}
+	return true
+}
+
+// APIKeyOutcome is the result of verifying an API key.
+type APIKeyOutcome string
+
+// API key verification outcomes (Better Auth's error codes in brackets).
+const (
+	APIKeyValid         APIKeyOutcome = "valid"
+	APIKeyInvalid       APIKeyOutcome = "invalid"        // no such key [INVALID_API_KEY]
+	APIKeyDisabled      APIKeyOutcome = "disabled"       // [KEY_DISABLED]
+	APIKeyExpired       APIKeyOutcome = "expired"        // deleted as a side effect [KEY_EXPIRED]
+	APIKeyUsageExceeded APIKeyOutcome = "usage_exceeded" // remaining is 0 [USAGE_EXCEEDED]
+	APIKeyRateLimited   APIKeyOutcome = "rate_limited"   // see TryAgainIn [RATE_LIMITED]
+)
+
+// APIKeyVerification is the decision on one presented API key.
+type APIKeyVerification struct {
+	Outcome APIKeyOutcome
+	// Key is the row after the verification (remaining decremented, request
+	// counted) when valid, or as it was when refused; zero when invalid.
+	Key domain.APIKey
+	// TryAgainIn is set when rate limited.
+	TryAgainIn time.Duration
+}
+
+// OK reports whether the key was accepted.
+func (v APIKeyVerification) OK() bool { return v.Outcome == APIKeyValid }
+
+var verifySQL = func() string {
+	var b strings.Builder
+	b.WriteString("SELECT r.outcome, r.try_again_ms")
+	for _, c := range columnsOf[domain.APIKey]().names {
+		b.WriteString(", (r.apikey)." + pgx.Identifier{c}.Sanitize())
+	}
+	b.WriteString(" FROM iam_verify_api_key($1, $2) r")
+	return b.String()
+}()
+
+// VerifyAPIKey verifies the key whose hash is hash (HashAPIKey of the
+// presented key) with Better Auth's semantics: enabled, expiry (an expired
+// key is deleted), remaining with refill, and the per-key rate limit. It is
+// one statement and one commit, race-free: concurrent verifications of one
+// key serialize on its row and each re-checks every condition. configID
+// restricts the key to one Better Auth API key configuration ("" for any).
+// Decisions are in the result; the error is for database failures only.
+func (s *Store) VerifyAPIKey(ctx context.Context, hash string, configID string) (APIKeyVerification, error) {
+	var v APIKeyVerification
+	var outcome string
+	var tryAgain *int64
+	var cfg *string
+	if configID != "" {
+		cfg = &configID
+	}
+	targets := append([]any{&outcome, &tryAgain}, columnsOf[domain.APIKey]().all(reflect.ValueOf(&v.Key).Elem())...)
+	err := s.pool.QueryRow(ctx, verifySQL, hash, cfg).Scan(targets...)
+	if err == pgx.ErrNoRows {
+		return APIKeyVerification{Outcome: APIKeyInvalid}, nil
+	}
+	if err != nil {
+		return APIKeyVerification{}, wrap(err, domain.TableAPIKey, "verify", "")
+	}
+	v.Outcome = APIKeyOutcome(outcome)
+	if tryAgain != nil {
+		v.TryAgainIn = time.Duration(*tryAgain) * time.Millisecond
+	}
+	return v, nil
+}
+
+// HashAPIKey returns what Better Auth stores in iam_apikey.key for the plain
+// key: base64url without padding of SHA-256 of the key's UTF-8 bytes.
+func HashAPIKey(plain string) string {
+	sum := sha256.Sum256([]byte(plain))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+const apiKeyLetters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+// APIKeyLength is the number of random letters in a generated key (Better
+// Auth's defaultKeyLength).
+const APIKeyLength = 64
+
+// GenerateAPIKey returns prefix followed by APIKeyLength random letters
+// [a-zA-Z], Better Auth's key format, from crypto/rand.
+func GenerateAPIKey(prefix string) string {
+	b := make([]byte, APIKeyLength)
+	// rand.Text is base32; Better Auth keys are letters only, so draw bytes
+	// and reject those that would bias the alphabet (256 % 52 != 0).
+	buf := make([]byte, 128)
+	for i := 0; i < len(b); {
+		_, _ = rand.Read(buf)
+		for _, c := range buf {
+			if c >= 208 { // 208 = 4*52: keep the distribution uniform
+				continue
+			}
+			b[i] = apiKeyLetters[int(c)%52]
+			i++
+			if i == len(b) {
+				break
+			}
+		}
+	}
+	return prefix + string(b)
+}
+
+// RateLimitResult is the state of a rate-limit counter after one hit.
+type RateLimitResult struct {
+	Allowed    bool
+	Count      int32         // hits in the current window, this one included
+	RetryAfter time.Duration // when not allowed: until the window resets
+}
+
+const rateLimitSQL = `
+INSERT INTO iam_rate_limit AS r (id, key, count, last_request)
+VALUES ($1, $2, 1, (extract(epoch FROM clock_timestamp()) * 1000)::bigint)
+ON CONFLICT (key) DO UPDATE SET
+  count = CASE WHEN (extract(epoch FROM clock_timestamp()) * 1000)::bigint - r.last_request > $3
+               THEN 1 ELSE r.count + 1 END,
+  last_request = CASE WHEN (extract(epoch FROM clock_timestamp()) * 1000)::bigint - r.last_request > $3
+               THEN (extract(epoch FROM clock_timestamp()) * 1000)::bigint ELSE r.last_request END
+RETURNING count, last_request, (extract(epoch FROM clock_timestamp()) * 1000)::bigint`
+
+// RateLimitHit counts one hit on key in a fixed window of length window
+// that starts at the first hit, and reports whether the hit is within max.
+// It is one INSERT ... ON CONFLICT DO UPDATE statement: concurrent hits
+// serialize on the row and each is counted exactly once. Rows use Better
+// Auth's database rate-limiter format (key, count, last_request in epoch ms).
+func (s *Store) RateLimitHit(ctx context.Context, key string, window time.Duration, max int) (RateLimitResult, error) {
+	if key == "" || window <= 0 || max <= 0 {
+		v := domain.NewValidator(domain.TableRateLimit)
+		v.Check(key != "", "key", "required", "key is required")
+		v.Check(window > 0, "window", "positive", "window must be positive")
+		v.Check(max > 0, "max", "positive", "max must be positive")
+		return RateLimitResult{}, v.Err()
+	}
+	var count int32
+	var last, now int64
+	err := s.pool.QueryRow(ctx, rateLimitSQL, domain.NewID[domain.RateLimit]().String(), key, window.Milliseconds()).Scan(&count, &last, &now)
+	if err != nil {
+		return RateLimitResult{}, wrap(err, domain.TableRateLimit, "hit", key)
+	}
+	res := RateLimitResult{Allowed: int(count) <= max, Count: count}
+	if !res.Allowed {
+		res.RetryAfter = max64(0, window.Milliseconds()-(now-last)) * time.Millisecond
+	}
+	return res, nil
+}
+
+func max64(a, b int64) time.Duration {
+	if a > b {
+		return time.Duration(a)
+	}
+	return time.Duration(b)
+}

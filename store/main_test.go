@@ -1,0 +1,66 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/beep/iam/domain"
+	"github.com/beep/iam/pgtest"
+	"github.com/beep/iam/store"
+	"github.com/stretchr/testify/require"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// openStore returns a store on a fresh migrated database, connected the way
+// production connects (SET ROLE iam_app: RLS in force).
+func openStore(t testing.TB) (*store.Store, string) {
+	t.Helper()
+	url := pgtest.NewDatabase(t)
+	s, err := store.Open(context.Background(), url, store.Options{MaxConns: 8})
+	require.NoError(t, err)
+	t.Cleanup(s.Close)
+	return s, url
+}
+
+var seq int64
+
+func newUser(t testing.TB, s *store.Store, name string) domain.User {
+	t.Helper()
+	u, err := domain.NewUser(domain.UserParams{Name: name, Email: name + "-" + domain.NewID[domain.User]().UUID().String()[:8] + "@example.com"})
+	require.NoError(t, err)
+	u, err = s.Users().Create(context.Background(), u)
+	require.NoError(t, err)
+	return u
+}
+
+func newOrg(t testing.TB, s *store.Store, owner domain.User, slug string) (domain.Organization, domain.Member) {
+	t.Helper()
+	org, m, err := s.CreateOrganization(context.Background(), domain.OrganizationParams{Name: slug, Slug: slug + "-" + domain.NewID[domain.User]().UUID().String()[24:]}, owner.ID)
+	require.NoError(t, err)
+	return org, m
+}
+
+func TestStore_CreateOrganizationAndLookupSession(t *testing.T) {
+	t.Parallel()
+	ctx := store.WithActor(context.Background(), "test")
+	s, _ := openStore(t)
+	owner := newUser(t, s, "owner")
+	org, m, err := s.CreateOrganization(ctx, domain.OrganizationParams{Name: "Acme", Slug: "acme"}, owner.ID)
+	require.NoError(t, err)
+	require.Equal(t, org.ID, m.OrganizationID)
+	require.True(t, m.Role.Has("owner"))
+	require.Equal(t, "test", *m.CreatedBy)
+
+	sess, err := s.CreateSession(ctx, owner.ID, time.Hour, "127.0.0.1", "go-test")
+	require.NoError(t, err)
+	_, err = s.SetActiveOrganization(ctx, sess.ID, org.ID)
+	require.NoError(t, err)
+
+	info, err := s.LookupSession(ctx, sess.Token)
+	require.NoError(t, err)
+	require.Equal(t, owner.ID, info.User.ID)
+	require.NotNil(t, info.Member)
+	require.Equal(t, m.ID, info.Member.ID)
+}
