@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/spf13/cobra"
+
+	"github.com/beep/iam/internal/pgcluster"
+)
+
+// embeddedDatabase is the database the embedded cluster serves to commands.
+const embeddedDatabase = "iam"
+
+func (a *App) cluster() (*pgcluster.Cluster, error) {
+	c, err := pgcluster.New(pgcluster.Config{Dir: a.Dir, BinDir: a.PGBin, TCP: true})
+	if err != nil {
+		return nil, Exit(ExitLocalServer, err)
+	}
+	if a.PGBin != "" {
+		if _, err := os.Stat(filepath.Join(a.PGBin, "pg_ctl")); err != nil {
+			return nil, Exit(ExitLocalServer, fmt.Errorf("%w in --pg-bin %s: %s", pgcluster.ErrNoBinaries, a.PGBin, pgcluster.InstallHint))
+		}
+	}
+	return c, nil
+}
+
+// ensureRunning creates the embedded cluster on first use, starts it when
+// stopped, and creates its iam database.
+func (a *App) ensureRunning(ctx context.Context, c *pgcluster.Cluster) error {
+	if !c.Initialized() {
+		a.Notef("iam: creating a PostgreSQL cluster in %s (first use; runs as OS user %s)\n", c.Dir(), c.RunAs())
+		if err := c.Init(ctx); err != nil {
+			return Exit(ExitLocalServer, err)
+		}
+	}
+	if _, running := c.PID(); !running {
+		if err := c.Start(ctx); err != nil {
+			if errors.Is(err, pgcluster.ErrPortInUse) {
+				err = fmt.Errorf("%w (pick a free one: `iam db start --port N`)", err)
+			}
+			return Exit(ExitLocalServer, err)
+		}
+		a.Notef("iam: started PostgreSQL in %s on 127.0.0.1:%d\n", c.Dir(), c.Port())
+	}
+	conn, err := pgx.Connect(ctx, c.URL("postgres"))
+	if err != nil {
+		return Exit(ExitLocalServer, fmt.Errorf("connect to the embedded database in %s: %w (see %s)", c.Dir(), err, c.LogFile()))
+	}
+	defer conn.Close(ctx)
+	var exists bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", embeddedDatabase).Scan(&exists); err != nil {
+		return err
+	}
+	if !exists {
+		if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{embeddedDatabase}.Sanitize()); err != nil {
+			return fmt.Errorf("create database %s: %w", embeddedDatabase, err)
+		}
+	}
+	return nil
+}
+
+// dbStatus is the JSON form of `iam db status`.
+type dbStatus struct {
+	Dir         string `json:"dir"`
+	Initialized bool   `json:"initialized"`
+	Running     bool   `json:"running"`
+	PID         int    `json:"pid,omitempty"`
+	Port        int    `json:"port,omitempty"`
+	URL         string `json:"url,omitempty"`
+	RunAs       string `json:"run_as"`
+	BinDir      string `json:"bin_dir"`
+	Log         string `json:"log"`
+}
+
+func newDBCmd(app *App) *cobra.Command {
+	db := &cobra.Command{
+		Use:   "db",
+		Short: "Manage the embedded PostgreSQL database under --dir (default ./.iam)",
+		Long: `Manage the embedded PostgreSQL database: a cluster under --dir (default
+./.iam: data/, socket/, log/postgres.log) that runs from the system's
+server binaries on a loopback port chosen at creation. As root the server
+runs as the postgres OS user. Commands without a database URL create and
+start it on their own; these commands manage it explicitly.`,
+	}
+	var port int
+	start := &cobra.Command{
+		Use:   "start",
+		Short: "Create (first time) and start the embedded database; print its URL",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := app.cluster()
+			if err != nil {
+				return err
+			}
+			if port != 0 {
+				if _, running := c.PID(); running && port != c.Port() {
+					return Usage("--port %d: the database is running on port %d; run `iam db stop` first", port, c.Port())
+				}
+				if port < 1 || port > 65535 {
+					return Usage("--port %d: must be between 1 and 65535", port)
+				}
+				if c.Initialized() {
+					if err := c.SetPort(port); err != nil {
+						return err
+					}
+				} else {
+					c, err = pgcluster.New(pgcluster.Config{Dir: app.Dir, BinDir: app.PGBin, TCP: true, Port: port})
+					if err != nil {
+						return Exit(ExitLocalServer, err)
+					}
+				}
+			}
+			if err := app.ensureRunning(cmd.Context(), c); err != nil {
+				return err
+			}
+			return app.JSONOr(statusOf(c), func() { fmt.Fprintln(app.Out, c.URL(embeddedDatabase)) })
+		},
+	}
+	start.Flags().IntVar(&port, "port", 0, "TCP port on 127.0.0.1 (default: the one chosen at creation, free at the time)")
+
+	stop := &cobra.Command{
+		Use:   "stop",
+		Short: "Stop the embedded database (its data stays)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := app.cluster()
+			if err != nil {
+				return err
+			}
+			if err := c.Stop(cmd.Context()); err != nil {
+				return Exit(ExitLocalServer, err)
+			}
+			return app.JSONOr(statusOf(c), func() { app.Printf("stopped (data kept in %s)\n", c.Dir()) })
+		},
+	}
+	status := &cobra.Command{
+		Use:   "status",
+		Short: "Show whether the embedded database exists and runs",
+		Args:  cobra.NoArgs,
+		RunE: func(_ *cobra.Command, _ []string) error {
+			c, err := app.cluster()
+			if err != nil {
+				return err
+			}
+			s := statusOf(c)
+			return app.JSONOr(s, func() {
+				state := "not created (any command without a database URL creates it)"
+				switch {
+				case s.Running:
+					state = "running, pid " + strconv.Itoa(s.PID)
+				case s.Initialized:
+					state = "stopped (`iam db start` starts it)"
+				}
+				rows := [][]string{{"dir", s.Dir}, {"state", state}}
+				if s.Initialized {
+					rows = append(rows, []string{"url", s.URL}, []string{"log", s.Log})
+				}
+				rows = append(rows, []string{"runs as", s.RunAs}, []string{"binaries", s.BinDir})
+				app.Table(nil, rows)
+			})
+		},
+	}
+	url := &cobra.Command{
+		Use:   "url",
+		Short: "Print the embedded database's URL (starting it if needed)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := app.cluster()
+			if err != nil {
+				return err
+			}
+			if err := app.ensureRunning(cmd.Context(), c); err != nil {
+				return err
+			}
+			u := c.URL(embeddedDatabase)
+			return app.JSONOr(map[string]string{"url": u}, func() { fmt.Fprintln(app.Out, u) })
+		},
+	}
+	destroy := &cobra.Command{
+		Use:   "destroy",
+		Short: "Stop the embedded database and delete its directory and data",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := app.cluster()
+			if err != nil {
+				return err
+			}
+			if _, err := os.Stat(c.Dir()); errors.Is(err, os.ErrNotExist) {
+				app.Printf("nothing to destroy in %s\n", c.Dir())
+				return app.JSONOr(map[string]any{"dir": c.Dir(), "destroyed": false}, func() {})
+			}
+			if err := c.Destroy(cmd.Context()); err != nil {
+				return Exit(ExitLocalServer, err)
+			}
+			return app.JSONOr(map[string]any{"dir": c.Dir(), "destroyed": true}, func() { app.Printf("destroyed %s\n", c.Dir()) })
+		},
+	}
+	db.AddCommand(start, stop, status, url, destroy)
+	return db
+}
+
+func statusOf(c *pgcluster.Cluster) dbStatus {
+	st := c.Status()
+	s := dbStatus{Dir: c.Dir(), Initialized: st.Initialized, Running: st.Running, PID: st.PID,
+		RunAs: c.RunAs(), BinDir: c.BinDir(), Log: c.LogFile()}
+	if st.Initialized {
+		s.Port, s.URL = c.Port(), c.URL(embeddedDatabase)
+	}
+	return s
+}
