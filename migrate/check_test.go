@@ -103,7 +103,9 @@ func TestCheck_ChangedDeclarationIsReportedExactly(t *testing.T) {
 			migrate.Drift{Table: "iam_passkey", Kind: migrate.KindColumn, Name: "counter", Problem: migrate.Changed, Field: "type", Want: "bigint", Got: "integer"}},
 		{"default", func(s *schema.Schema) { s.Table("iam_member").Column("role").DefaultText("owner") },
 			migrate.Drift{Table: "iam_member", Kind: migrate.KindColumn, Name: "role", Problem: migrate.Changed, Field: "default", Want: "'owner'::text", Got: "'member'::text"}},
-		{"index columns", func(s *schema.Schema) { s.Table("iam_verification").Index("verification_active_idx").Columns = []string{"identifier"} },
+		{"index columns", func(s *schema.Schema) {
+			s.Table("iam_verification").Index("verification_active_idx").Columns = []string{"identifier"}
+		},
 			migrate.Drift{Table: "iam_verification", Kind: migrate.KindIndex, Name: "verification_active_idx", Problem: migrate.Changed, Field: "columns", Want: "identifier", Got: "identifier, expires_at"}},
 		{"enum value", func(s *schema.Schema) {
 			for i := range s.Enums {
