@@ -109,6 +109,9 @@ func runNodeSuite(t *testing.T, url string, fixtures any) nodeRun {
 	cmd.Env = env
 	out, err := cmd.CombinedOutput()
 	require.NoErrorf(t, err, "the Better Auth interop suite failed; rerun it with\n  go test ./interop/ -run %s -v\noutput:\n%s", t.Name(), out)
+	if testing.Verbose() {
+		t.Logf("Better Auth interop suite:\n%s", out)
+	}
 	run := nodeRun{Output: string(out), Artefacts: map[string]any{}}
 	b, err := os.ReadFile(artefactsPath)
 	require.NoErrorf(t, err, "the suite wrote no artefacts file; output:\n%s", out)

@@ -1,0 +1,143 @@
+package schema
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestBetterAuthModuleCoversEveryDeclaredTableAndColumn(t *testing.T) {
+	t.Parallel()
+	out, err := BetterAuthModule(IAM())
+	require.NoError(t, err)
+	src := string(out)
+	m, err := drizzleModuleOf(IAM())
+	require.NoError(t, err)
+	for _, tbl := range IAM().Tables {
+		dt := findDrizzleTable(m, tbl.Name)
+		require.Containsf(t, src, fmt.Sprintf("export const %s = pgTable(%q, {", dt.key(), tbl.Name), "table %s", tbl.Name)
+		require.Containsf(t, src, fmt.Sprintf("\n  %s,\n", dt.key()), "table %s is not in the schema object", tbl.Name)
+		for _, c := range tbl.Columns {
+			re := regexp.MustCompile(`\n  ([A-Za-z0-9_]+): [A-Za-z0-9_]+\(` + regexp.QuoteMeta(fmt.Sprintf("%q", c.Name)))
+			block := tableBlock(t, src, tbl.Name)
+			match := re.FindStringSubmatch(block)
+			require.NotNilf(t, match, "table %s column %s is not in the emitted module", tbl.Name, c.Name)
+			if tbl.BetterAuthModel != "" && c.BetterAuth != nil {
+				require.Equalf(t, c.BetterAuth.Name, match[1], "table %s column %s must be keyed by its Better Auth field name", tbl.Name, c.Name)
+			}
+		}
+		if tbl.BetterAuthModel != "" {
+			require.Containsf(t, src, fmt.Sprintf("  %s: %q,\n", tbl.BetterAuthModel, tbl.Name), "model %s is missing from iamTableOfModel", tbl.BetterAuthModel)
+		}
+	}
+}
+
+func TestBetterAuthModuleMapsTypesTheWayBetterAuthNeedsThem(t *testing.T) {
+	t.Parallel()
+	out, err := BetterAuthModule(IAM())
+	require.NoError(t, err)
+	src := string(out)
+	require.NotRegexp(t, `timestamp\("[a-z_]+"\)`, src, "every date must be mapped withTimezone")
+	require.Equal(t, strings.Count(src, "timestamp(\""), strings.Count(src, `{ withTimezone: true, mode: "date" }`))
+	require.Contains(t, src, `credentialID: text("credential_id")`)
+	require.Contains(t, src, `emailVerified: boolean("email_verified")`)
+	require.Contains(t, src, `lastRequest: bigint("last_request", { mode: "number" })`)
+	require.Contains(t, src, `rowId: bigint("_row_id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity()`)
+	require.Contains(t, src, `drizzleAdapter(db, { provider: "pg", schema, transaction: true })`)
+}
+
+func TestBetterAuthModuleIsDeterministic(t *testing.T) {
+	t.Parallel()
+	a, err := BetterAuthModule(IAM())
+	require.NoError(t, err)
+	b, err := BetterAuthModule(IAM())
+	require.NoError(t, err)
+	require.Equal(t, string(a), string(b))
+}
+
+func TestBetterAuthModuleRendersStringArraysAsTypedJSONB(t *testing.T) {
+	t.Parallel()
+	m := drizzleModule{Tables: []drizzleTable{{Name: "x_client", Model: "oauthClient", Columns: []drizzleColumn{
+		{Name: "id", Field: "id", Writes: true, PGType: "text", NotNull: true},
+		{Name: "redirect_uris", Field: "redirectUris", Writes: true, BAType: "string[]", PGType: "jsonb", NotNull: true},
+	}}}}
+	out, err := m.render()
+	require.NoError(t, err)
+	require.Contains(t, string(out), `redirectUris: jsonb("redirect_uris").$type<string[]>().notNull(),`)
+}
+
+func TestBetterAuthModuleRefusesWhatItCannotRepresent(t *testing.T) {
+	t.Parallel()
+	col := func(name string) drizzleColumn { return drizzleColumn{Name: name, PGType: "text"} }
+	cases := []struct {
+		name string
+		m    drizzleModule
+		want string
+	}{
+		{"two tables with one key", drizzleModule{Tables: []drizzleTable{
+			{Name: "a_user", Model: "user", Columns: []drizzleColumn{col("id")}},
+			{Name: "b_user", Model: "user", Columns: []drizzleColumn{col("id")}},
+		}}, `tables "a_user" and "b_user" both map to schema key "user"`},
+		{"two columns with one key", drizzleModule{Tables: []drizzleTable{
+			{Name: "t", Columns: []drizzleColumn{col("user_id"), {Name: "uid", Field: "userId", PGType: "text"}}},
+		}}, `table "t": columns "user_id" and "uid" both map to key "userId"`},
+		{"timestamp without time zone", drizzleModule{Tables: []drizzleTable{
+			{Name: "t", Columns: []drizzleColumn{{Name: "at", PGType: "timestamp"}}},
+		}}, `table "t" column "at": type "timestamp" is refused: every date is timestamptz`},
+		{"a type without builder", drizzleModule{Tables: []drizzleTable{
+			{Name: "t", Columns: []drizzleColumn{{Name: "n", PGType: "numeric"}}},
+		}}, `table "t" column "n": type "numeric" has no Drizzle builder`},
+		{"an undeclared enum", drizzleModule{Tables: []drizzleTable{
+			{Name: "t", Columns: []drizzleColumn{{Name: "s", PGType: "status_enum", Enum: true}}},
+		}}, `table "t" column "s": enum "status_enum" is not declared`},
+		{"a reference to an unknown table", drizzleModule{Tables: []drizzleTable{
+			{Name: "t", Columns: []drizzleColumn{{Name: "u", PGType: "text", Ref: &drizzleRef{Table: "nope", Column: "id"}}}},
+		}}, `table "t" column "u" references unknown table "nope"`},
+		{"a reference to an unknown column", drizzleModule{Tables: []drizzleTable{
+			{Name: "t", Columns: []drizzleColumn{col("id"), {Name: "u", PGType: "text", Ref: &drizzleRef{Table: "t", Column: "nope"}}}},
+		}}, `table "t" column "u" references unknown column "t"."nope"`},
+		{"a reserved identifier", drizzleModule{Tables: []drizzleTable{
+			{Name: "t", Model: "schema", Columns: []drizzleColumn{col("id")}},
+		}}, `table "t" maps to reserved identifier "schema"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := tc.m.render()
+			require.Error(t, err)
+			require.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func TestCamelCaseOfSQLNames(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"_row_id": "rowId", "shared_user": "sharedUser", "version": "version", "a__b": "aB", "created_at": "createdAt",
+	} {
+		require.Equal(t, want, camelCase(in), in)
+	}
+	require.Equal(t, "invitationStatusEnum", enumIdent("invitation_status_enum"))
+}
+
+func findDrizzleTable(m drizzleModule, name string) drizzleTable {
+	for _, t := range m.Tables {
+		if t.Name == name {
+			return t
+		}
+	}
+	return drizzleTable{}
+}
+
+// tableBlock returns the pgTable(...) block of one table in the module text.
+func tableBlock(t *testing.T, src, table string) string {
+	t.Helper()
+	i := strings.Index(src, fmt.Sprintf("= pgTable(%q, {", table))
+	require.GreaterOrEqualf(t, i, 0, "table %s not rendered", table)
+	j := strings.Index(src[i:], "\n});")
+	require.Greater(t, j, 0)
+	return src[i : i+j]
+}
