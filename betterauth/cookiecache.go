@@ -1,0 +1,523 @@
+package betterauth
+
+import (
+	"crypto/hmac"
+	"crypto/subtle"
+	"encoding/base64"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/beep/iam/domain"
+)
+
+// maxCookieCacheLen bounds the encoded cookie cache (chunks joined). Better
+// Auth chunks cookies above ~4 KB; 64 KB leaves room for many chunks.
+const maxCookieCacheLen = 64 << 10
+
+// CachedSession is the session row embedded in a cookie cache.
+type CachedSession struct {
+	ID                   string
+	Token                domain.Secret
+	UserID               string
+	ExpiresAt            time.Time
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+	IPAddress            *string
+	UserAgent            *string
+	ActiveOrganizationID *string
+	ActiveTeamID         *string
+	ImpersonatedBy       *string
+}
+
+// CachedUser is the user row embedded in a cookie cache. Fields added by
+// plugins are nil when the server does not have the plugin; any other field
+// is in [CookieCache.Payload].
+type CachedUser struct {
+	ID                  string
+	Name                string
+	Email               string // lower-cased, as Better Auth's schema does
+	EmailVerified       bool
+	Image               *string
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+	TwoFactorEnabled    *bool
+	Role                *string
+	Banned              *bool
+	BanReason           *string
+	BanExpires          *time.Time
+	Username            *string
+	DisplayUsername     *string
+	PhoneNumber         *string
+	PhoneNumberVerified *bool
+	IsAnonymous         *bool
+	StripeCustomerID    *string
+}
+
+// CookieCache is a verified compact cookie cache ("session_data").
+type CookieCache struct {
+	Session CachedSession
+	User    CachedUser
+	// UpdatedAt is when the cache was written (ms precision).
+	UpdatedAt time.Time
+	// Version is the payload's version ("1" when absent).
+	Version string
+	// ExpiresAt is when the cache itself expires (cookieCache.maxAge after
+	// it was written).
+	ExpiresAt time.Time
+	// Payload is the verified JSON of {session, user, updatedAt, version},
+	// for application fields this package does not type. It is not secret
+	// free: it contains the session token.
+	Payload string
+}
+
+var decodePool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+// VerifyCookieCache verifies a compact cookie-cache value (the session_data
+// cookie, chunks joined) and returns the session and user in it:
+//
+//   - the value is base64url of {"session": S, "expiresAt": ms, "signature": sig};
+//   - sig must equal base64url_nopad(HMAC-SHA256(secret, S with
+//     `,"expiresAt":ms` inserted before its final '}')), computed over the
+//     exact bytes of S in the cookie (constant-time compare);
+//   - S must hold a session and a user of Better Auth's schema;
+//   - the cache (expiresAt) and the session (session.expiresAt) must not be
+//     before now.
+//
+// Errors match [ErrMalformed], [ErrInvalidSignature] or [ErrExpired]. This is
+// Better Auth's getCookieCache; [Auth.SessionFromCookieCache] adds the
+// checks its get-session endpoint makes.
+func (a *Auth) VerifyCookieCache(value string, now time.Time) (*CookieCache, error) {
+	if len(value) > maxCookieCacheLen {
+		return nil, inputErr("session_data", "max_length", ErrMalformed)
+	}
+	bp := decodePool.Get().(*[]byte)
+	defer decodePool.Put(bp)
+	dec, ok := decodeBase64URL((*bp)[:0], value)
+	*bp = dec[:0]
+	if !ok {
+		return nil, inputErr("session_data", "base64url", ErrMalformed)
+	}
+	// One copy into a string: every decoded string below is a substring.
+	return a.verifyCookieCacheJSON(string(dec), now)
+}
+
+func (a *Auth) verifyCookieCacheJSON(js string, now time.Time) (*CookieCache, error) {
+	p := jscan{s: js}
+	var sess, expText, sig string
+	var exp int64
+	var seen [3]bool
+	ok := p.object(func(key string) bool {
+		switch key {
+		case "session":
+			if seen[0] || p.peek() != '{' {
+				return false
+			}
+			seen[0] = true
+			start := p.i
+			if !p.skip() {
+				return false
+			}
+			sess = p.s[start:p.i]
+			return true
+		case "expiresAt":
+			if seen[1] {
+				return false
+			}
+			seen[1] = true
+			var ok bool
+			expText, exp, ok = p.integer()
+			return ok
+		case "signature":
+			if seen[2] {
+				return false
+			}
+			seen[2] = true
+			var ok bool
+			sig, ok = p.str()
+			return ok
+		}
+		return p.skip()
+	})
+	if p.ws(); !ok || p.i != len(p.s) {
+		return nil, inputErr("session_data", "json", ErrMalformed)
+	}
+	if !seen[0] || !seen[1] || !seen[2] {
+		return nil, inputErr("session_data", "session_expiresAt_signature", ErrMalformed)
+	}
+	var want [33]byte
+	if n, err := base64.RawURLEncoding.Decode(want[:], []byte(strings.TrimRight(sig, "="))); err != nil || n != 32 {
+		return nil, inputErr("session_data", "signature_base64url", ErrMalformed)
+	}
+	h := a.getHMAC()
+	h.Write([]byte(sess[:len(sess)-1]))
+	if strings.TrimSpace(sess[1:len(sess)-1]) != "" {
+		h.Write([]byte{','})
+	}
+	h.Write([]byte(`"expiresAt":`))
+	h.Write([]byte(expText))
+	h.Write([]byte{'}'})
+	var sum [32]byte
+	good := hmac.Equal(h.Sum(sum[:0]), want[:32])
+	a.putHMAC(h)
+	if !good {
+		return nil, inputErr("session_data", "hmac", ErrInvalidSignature)
+	}
+
+	c := &CookieCache{Payload: sess, ExpiresAt: time.UnixMilli(exp).UTC()}
+	if err := parseCachePayload(sess, c); err != nil {
+		return nil, err
+	}
+	nowMs := now.UnixMilli()
+	if exp < nowMs {
+		return nil, inputErr("session_data", "cache_expired", ErrExpired)
+	}
+	if c.Session.ExpiresAt.UnixMilli() < nowMs {
+		return nil, inputErr("session_data", "session_expired", ErrExpired)
+	}
+	return c, nil
+}
+
+func parseCachePayload(s string, c *CookieCache) error {
+	p := jscan{s: s}
+	var haveSession, haveUser, haveUpdated bool
+	var field string
+	ok := p.object(func(key string) bool {
+		switch key {
+		case "session":
+			haveSession = true
+			field = "session"
+			return parseCachedSession(&p, &c.Session, &field)
+		case "user":
+			haveUser = true
+			field = "user"
+			return parseCachedUser(&p, &c.User, &field)
+		case "updatedAt":
+			field = "updatedAt"
+			t, ok := p.number()
+			if !ok {
+				return false
+			}
+			f, err := strconv.ParseFloat(t, 64)
+			if err != nil {
+				return false
+			}
+			haveUpdated = true
+			c.UpdatedAt = time.UnixMilli(int64(f)).UTC()
+			return true
+		case "version":
+			field = "version"
+			v, ok := p.str()
+			c.Version = v
+			return ok
+		}
+		return p.skip()
+	})
+	switch {
+	case !ok:
+		return inputErr("session_data."+field, "schema", ErrMalformed)
+	case !haveSession:
+		return inputErr("session_data.session", "required", ErrMalformed)
+	case !haveUser:
+		return inputErr("session_data.user", "required", ErrMalformed)
+	case !haveUpdated:
+		return inputErr("session_data.updatedAt", "required", ErrMalformed)
+	}
+	if c.Version == "" {
+		c.Version = "1"
+	}
+	return nil
+}
+
+// Required members of the cached session and user (Better Auth's core
+// schemas), as bits of a presence mask.
+const (
+	reqID = 1 << iota
+	reqToken
+	reqUserID
+	reqExpiresAt
+	reqEmail
+	reqName
+	sessionRequired = reqID | reqToken | reqUserID | reqExpiresAt
+	userRequired    = reqID | reqEmail | reqName
+)
+
+func missingField(prefix string, have, required int) string {
+	names := []string{"id", "token", "userId", "expiresAt", "email", "name"}
+	for i, n := range names {
+		if required&(1<<i) != 0 && have&(1<<i) == 0 {
+			return prefix + n
+		}
+	}
+	return prefix
+}
+
+func parseCachedSession(p *jscan, s *CachedSession, field *string) bool {
+	have := 0
+	ok := p.object(func(key string) bool {
+		*field = "session." + key
+		var ok bool
+		switch key {
+		case "id":
+			s.ID, ok = p.str()
+			have |= reqID
+		case "token":
+			var t string
+			t, ok = p.str()
+			s.Token = domain.NewSecret(t)
+			have |= reqToken
+		case "userId":
+			have |= reqUserID
+			// z.coerce.string(): numeric ids are accepted as text.
+			if p.peek() == '"' {
+				s.UserID, ok = p.str()
+			} else {
+				s.UserID, ok = p.number()
+			}
+		case "expiresAt":
+			s.ExpiresAt, ok = p.date()
+			have |= reqExpiresAt
+		case "createdAt":
+			s.CreatedAt, ok = p.date()
+		case "updatedAt":
+			s.UpdatedAt, ok = p.date()
+		case "ipAddress":
+			s.IPAddress, ok = p.optString()
+		case "userAgent":
+			s.UserAgent, ok = p.optString()
+		case "activeOrganizationId":
+			s.ActiveOrganizationID, ok = p.optString()
+		case "activeTeamId":
+			s.ActiveTeamID, ok = p.optString()
+		case "impersonatedBy":
+			s.ImpersonatedBy, ok = p.optString()
+		default:
+			ok = p.skip()
+		}
+		return ok
+	})
+	if ok && have&sessionRequired != sessionRequired {
+		*field = missingField("session.", have, sessionRequired)
+		return false
+	}
+	return ok
+}
+
+func parseCachedUser(p *jscan, u *CachedUser, field *string) bool {
+	have := 0
+	ok := p.object(func(key string) bool {
+		*field = "user." + key
+		var ok bool
+		switch key {
+		case "id":
+			u.ID, ok = p.str()
+			have |= reqID
+		case "name":
+			u.Name, ok = p.str()
+			have |= reqName
+		case "email":
+			u.Email, ok = p.str()
+			u.Email = strings.ToLower(u.Email)
+			have |= reqEmail
+		case "emailVerified":
+			u.EmailVerified, ok = p.boolean()
+		case "image":
+			u.Image, ok = p.optString()
+		case "createdAt":
+			u.CreatedAt, ok = p.date()
+		case "updatedAt":
+			u.UpdatedAt, ok = p.date()
+		case "twoFactorEnabled":
+			u.TwoFactorEnabled, ok = p.optBool()
+		case "role":
+			u.Role, ok = p.optString()
+		case "banned":
+			u.Banned, ok = p.optBool()
+		case "banReason":
+			u.BanReason, ok = p.optString()
+		case "banExpires":
+			u.BanExpires, ok = p.optDate()
+		case "username":
+			u.Username, ok = p.optString()
+		case "displayUsername":
+			u.DisplayUsername, ok = p.optString()
+		case "phoneNumber":
+			u.PhoneNumber, ok = p.optString()
+		case "phoneNumberVerified":
+			u.PhoneNumberVerified, ok = p.optBool()
+		case "isAnonymous":
+			u.IsAnonymous, ok = p.optBool()
+		case "stripeCustomerId":
+			u.StripeCustomerID, ok = p.optString()
+		default:
+			ok = p.skip()
+		}
+		return ok
+	})
+	if ok && have&userRequired != userRequired {
+		*field = missingField("user.", have, userRequired)
+		return false
+	}
+	return ok
+}
+
+// SessionFromCookieCache answers a request from its cookie cache the way
+// Better Auth's get-session endpoint does with session.cookieCache enabled,
+// without touching the database:
+//
+//   - the session_token cookie must verify ([Auth.SessionToken]'s cookie
+//     rules; a bearer token is used when present and valid);
+//   - the session_data cookie (or its chunks ".0", ".1", ...) must verify
+//     ([Auth.VerifyCookieCache]);
+//   - the cached session's token must equal the cookie's (constant time);
+//   - the cache version (default "1") must equal Config.CookieCacheVersion
+//     (default "1").
+//
+// [ErrNoCredentials] means there is no cookie cache (or no session cookie):
+// fall back to the database lookup. Any other error means the cache must not
+// be trusted; Better Auth then expires the cookie and reads the database too.
+func (a *Auth) SessionFromCookieCache(r *http.Request, now time.Time) (*CookieCache, error) {
+	tok, err := a.SessionToken(r)
+	if err != nil {
+		return nil, err
+	}
+	value, ok := a.cookieCacheValue(r.Header)
+	if !ok {
+		return nil, ErrNoCredentials
+	}
+	c, err := a.VerifyCookieCache(value, now)
+	if err != nil {
+		return nil, err
+	}
+	if subtle.ConstantTimeCompare([]byte(c.Session.Token.Reveal()), []byte(tok.Reveal())) != 1 {
+		return nil, inputErr("session_data.session.token", "matches_session_cookie", ErrInvalidSignature)
+	}
+	want := a.cacheVersion
+	if want == "" {
+		want = "1"
+	}
+	if c.Version != want {
+		return nil, inputErr("session_data.version", "matches_config", ErrExpired)
+	}
+	return c, nil
+}
+
+// CookieCacheValue returns the session_data cookie of a request, joining
+// chunked cookies ("<name>.0", "<name>.1", ...) in index order as Better Auth
+// does when the unchunked cookie is absent.
+func (a *Auth) CookieCacheValue(r *http.Request) (string, bool) {
+	return a.cookieCacheValue(r.Header)
+}
+
+func (a *Auth) cookieCacheValue(h http.Header) (string, bool) {
+	if v, ok := CookieValue(h, a.sessionDataName); ok && v != "" {
+		return v, true
+	}
+	type chunk struct {
+		index int
+		value string
+	}
+	var chunks []chunk
+	prefix := a.sessionDataName + "."
+	for _, line := range h["Cookie"] {
+		for part := range strings.SplitSeq(line, ";") {
+			name, value, ok := strings.Cut(part, "=")
+			name = strings.TrimSpace(name)
+			if !ok || !strings.HasPrefix(name, prefix) {
+				continue
+			}
+			i, err := strconv.Atoi(name[len(prefix):])
+			if err != nil || i < 0 || i > 1000 {
+				continue
+			}
+			chunks = append(chunks, chunk{i, strings.TrimSpace(value)})
+		}
+	}
+	if len(chunks) == 0 {
+		return "", false
+	}
+	sort.SliceStable(chunks, func(i, j int) bool { return chunks[i].index < chunks[j].index })
+	var b strings.Builder
+	for _, c := range chunks {
+		if b.Len()+len(c.value) > maxCookieCacheLen {
+			break
+		}
+		b.WriteString(c.value)
+	}
+	return b.String(), true
+}
+
+// SignCookieCache builds a compact cookie-cache value that Better Auth
+// accepts, from payload, the JSON text of {session, user, updatedAt, version}
+// exactly as JavaScript's JSON.stringify would write it (compact, no
+// whitespace), and the cache's expiry.
+func (a *Auth) SignCookieCache(payload string, expiresAt time.Time) (string, error) {
+	p := jscan{s: payload}
+	if p.peek() != '{' || !p.skip() || p.peek() != 0 {
+		return "", inputErr("session_data", "json_object", ErrMalformed)
+	}
+	payload = strings.TrimSpace(payload)
+	exp := strconv.FormatInt(expiresAt.UnixMilli(), 10)
+	h := a.getHMAC()
+	h.Write([]byte(payload[:len(payload)-1]))
+	if strings.TrimSpace(payload[1:len(payload)-1]) != "" {
+		h.Write([]byte{','})
+	}
+	h.Write([]byte(`"expiresAt":` + exp + "}"))
+	sig := base64.RawURLEncoding.EncodeToString(h.Sum(nil))
+	a.putHMAC(h)
+	js := `{"session":` + payload + `,"expiresAt":` + exp + `,"signature":"` + sig + `"}`
+	return base64.RawURLEncoding.EncodeToString([]byte(js)), nil
+}
+
+var b64urlTable = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	const alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	for i := 0; i < len(alpha); i++ {
+		t[alpha[i]] = byte(i)
+	}
+	return t
+}()
+
+// decodeBase64URL appends the decoding of unpadded (or '='-padded)
+// base64url s to dst, without converting s to a byte slice.
+func decodeBase64URL(dst []byte, s string) ([]byte, bool) {
+	s = strings.TrimRight(s, "=")
+	if len(s)%4 == 1 {
+		return dst, false
+	}
+	dst = dst[:0]
+	if cap(dst) < len(s)*3/4+3 {
+		dst = make([]byte, 0, len(s)*3/4+3)
+	}
+	i := 0
+	for ; i+4 <= len(s); i += 4 {
+		a, b, c, d := b64urlTable[s[i]], b64urlTable[s[i+1]], b64urlTable[s[i+2]], b64urlTable[s[i+3]]
+		if a|b|c|d == 0xff {
+			return dst, false
+		}
+		v := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
+		dst = append(dst, byte(v>>16), byte(v>>8), byte(v))
+	}
+	switch len(s) - i {
+	case 2:
+		a, b := b64urlTable[s[i]], b64urlTable[s[i+1]]
+		if a|b == 0xff {
+			return dst, false
+		}
+		dst = append(dst, byte(a<<2|b>>4))
+	case 3:
+		a, b, c := b64urlTable[s[i]], b64urlTable[s[i+1]], b64urlTable[s[i+2]]
+		if a|b|c == 0xff {
+			return dst, false
+		}
+		v := uint32(a)<<12 | uint32(b)<<6 | uint32(c)
+		dst = append(dst, byte(v>>10), byte(v>>2))
+	}
+	return dst, true
+}
