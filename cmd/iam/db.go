@@ -34,10 +34,10 @@ func (a *App) cluster() (*pgcluster.Cluster, error) {
 // stopped, and creates its iam database.
 func (a *App) ensureRunning(ctx context.Context, c *pgcluster.Cluster) error {
 	if !c.Initialized() {
-		a.Notef("iam: creating a PostgreSQL cluster in %s (first use; runs as OS user %s)\n", c.Dir(), c.RunAs())
 		if err := c.Init(ctx); err != nil {
 			return Exit(ExitLocalServer, err)
 		}
+		a.Notef("iam: created a PostgreSQL cluster in %s (first use; data in %s, server runs as OS user %s)\n", c.Dir(), c.DataDir(), c.RunAs())
 	}
 	if _, running := c.PID(); !running {
 		if err := c.Start(ctx); err != nil {
@@ -75,6 +75,7 @@ type dbStatus struct {
 	URL         string `json:"url,omitempty"`
 	RunAs       string `json:"run_as"`
 	BinDir      string `json:"bin_dir"`
+	Data        string `json:"data"`
 	Log         string `json:"log"`
 }
 
@@ -159,7 +160,7 @@ start it on their own; these commands manage it explicitly.`,
 				}
 				rows := [][]string{{"dir", s.Dir}, {"state", state}}
 				if s.Initialized {
-					rows = append(rows, []string{"url", s.URL}, []string{"log", s.Log})
+					rows = append(rows, []string{"url", s.URL}, []string{"data", s.Data}, []string{"log", s.Log})
 				}
 				rows = append(rows, []string{"runs as", s.RunAs}, []string{"binaries", s.BinDir})
 				app.Table(nil, rows)
@@ -208,7 +209,7 @@ start it on their own; these commands manage it explicitly.`,
 func statusOf(c *pgcluster.Cluster) dbStatus {
 	st := c.Status()
 	s := dbStatus{Dir: c.Dir(), Initialized: st.Initialized, Running: st.Running, PID: st.PID,
-		RunAs: c.RunAs(), BinDir: c.BinDir(), Log: c.LogFile()}
+		RunAs: c.RunAs(), BinDir: c.BinDir(), Data: c.DataDir(), Log: c.LogFile()}
 	if st.Initialized {
 		s.Port, s.URL = c.Port(), c.URL(embeddedDatabase)
 	}

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -62,6 +64,10 @@ type Config struct {
 	// SocketDir overrides Dir/socket; Init picks a short directory under
 	// the system temp dir when Dir/socket would exceed the socket path limit.
 	SocketDir string `json:"socket_dir"`
+	// ServerRoot overrides where data/, socket/ and log/ live (default
+	// Dir). Init sets it to a directory under /var/tmp when the
+	// server's OS user cannot reach Dir.
+	ServerRoot string `json:"server_root"`
 	// Settings are written to postgresql.conf at Init.
 	Settings map[string]string `json:"-"`
 }
@@ -100,7 +106,7 @@ func New(cfg Config) (*Cluster, error) {
 	}
 	c := &Cluster{cfg: cfg, binDir: binDir, uid: os.Getuid(), gid: os.Getgid()}
 	if saved, err := c.readState(); err == nil {
-		c.cfg.Port, c.cfg.TCP, c.cfg.SocketDir = saved.Port, saved.TCP, saved.SocketDir
+		c.cfg.Port, c.cfg.TCP, c.cfg.SocketDir, c.cfg.ServerRoot = saved.Port, saved.TCP, saved.SocketDir, saved.ServerRoot
 	}
 	if os.Geteuid() == 0 {
 		if err := c.pickUser(); err != nil {
@@ -134,10 +140,20 @@ func (c *Cluster) pickUser() error {
 func (c *Cluster) Dir() string { return c.cfg.Dir }
 
 // DataDir returns the data directory.
-func (c *Cluster) DataDir() string { return filepath.Join(c.cfg.Dir, "data") }
+func (c *Cluster) DataDir() string { return filepath.Join(c.serverRoot(), "data") }
+
+// serverRoot is where data/, socket/ and log/ live: Dir, or, when the
+// server's OS user cannot reach Dir (root running in /root/project), a
+// directory under /var/tmp recorded in Dir/cluster.json.
+func (c *Cluster) serverRoot() string {
+	if c.cfg.ServerRoot != "" {
+		return c.cfg.ServerRoot
+	}
+	return c.cfg.Dir
+}
 
 // LogFile returns the server log's path.
-func (c *Cluster) LogFile() string { return filepath.Join(c.cfg.Dir, "log", "postgres.log") }
+func (c *Cluster) LogFile() string { return filepath.Join(c.serverRoot(), "log", "postgres.log") }
 
 // BinDir returns the directory of the server binaries in use.
 func (c *Cluster) BinDir() string { return c.binDir }
@@ -147,7 +163,7 @@ func (c *Cluster) SocketDir() string {
 	if c.cfg.SocketDir != "" {
 		return c.cfg.SocketDir
 	}
-	return filepath.Join(c.cfg.Dir, "socket")
+	return filepath.Join(c.serverRoot(), "socket")
 }
 
 // Port returns the port the server uses (TCP and socket file name).
@@ -201,6 +217,20 @@ func (c *Cluster) Init(ctx context.Context) error {
 	if err := os.MkdirAll(c.cfg.Dir, 0o755); err != nil {
 		return fmt.Errorf("create cluster directory: %w", err)
 	}
+	if c.runAs != nil && c.cfg.ServerRoot == "" && !searchable(c.cfg.Dir, c.uid, c.gid) {
+		sum := sha256.Sum256([]byte(c.cfg.Dir))
+		// /var/tmp survives reboots, unlike /tmp.
+		c.cfg.ServerRoot = filepath.Join("/var/tmp", "iam-pg-"+hex.EncodeToString(sum[:6]))
+		if !searchable("/var/tmp", c.uid, c.gid) {
+			c.cfg.ServerRoot = filepath.Join(os.TempDir(), "iam-pg-"+hex.EncodeToString(sum[:6]))
+		}
+		if err := os.MkdirAll(c.cfg.ServerRoot, 0o755); err != nil {
+			return fmt.Errorf("create %s: %w", c.cfg.ServerRoot, err)
+		}
+		if !searchable(c.cfg.ServerRoot, c.uid, c.gid) {
+			return fmt.Errorf("OS user %s cannot reach %s nor %s: make one of them searchable (chmod o+x on its parents)", c.RunAs(), c.cfg.Dir, c.cfg.ServerRoot)
+		}
+	}
 	if err := c.checkOwner(); err != nil {
 		return err
 	}
@@ -211,7 +241,7 @@ func (c *Cluster) Init(ctx context.Context) error {
 		}
 		c.cfg.Port = p
 	}
-	if c.cfg.SocketDir == "" && len(filepath.Join(c.cfg.Dir, "socket", ".s.PGSQL.65535")) > maxSocketPath {
+	if c.cfg.SocketDir == "" && len(filepath.Join(c.serverRoot(), "socket", ".s.PGSQL.65535")) > maxSocketPath {
 		d, err := os.MkdirTemp("", "iam-pg-")
 		if err != nil {
 			return fmt.Errorf("create socket directory: %w", err)
@@ -388,8 +418,13 @@ func (c *Cluster) Destroy(ctx context.Context) error {
 			return err
 		}
 	}
-	if c.cfg.SocketDir != "" && !strings.HasPrefix(c.cfg.SocketDir, c.cfg.Dir+string(filepath.Separator)) {
+	if c.cfg.SocketDir != "" && !strings.HasPrefix(c.cfg.SocketDir, c.serverRoot()+string(filepath.Separator)) {
 		_ = os.RemoveAll(c.cfg.SocketDir)
+	}
+	if c.cfg.ServerRoot != "" {
+		if err := os.RemoveAll(c.cfg.ServerRoot); err != nil {
+			return err
+		}
 	}
 	return os.RemoveAll(c.cfg.Dir)
 }
@@ -429,11 +464,11 @@ func (c *Cluster) chown(path string) error {
 // that user), with stdin closed and output captured.
 func (c *Cluster) run(ctx context.Context, name string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, filepath.Join(c.binDir, name), args...)
-	cmd.Dir = c.cfg.Dir
+	cmd.Dir = c.serverRoot()
 	cmd.Env = append(os.Environ(), "LC_ALL=C", "LANG=C")
 	if c.runAs != nil {
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(c.uid), Gid: uint32(c.gid)}}
-		cmd.Env = append(cmd.Env, "HOME="+c.cfg.Dir, "USER="+c.runAs.Username, "LOGNAME="+c.runAs.Username)
+		cmd.Env = append(cmd.Env, "HOME="+c.serverRoot(), "USER="+c.runAs.Username, "LOGNAME="+c.runAs.Username)
 	}
 	// The postmaster pg_ctl forks keeps no copy of these pipes (pg_ctl
 	// redirects it to the log file), so waiting on them cannot hang.
@@ -444,9 +479,10 @@ func (c *Cluster) run(ctx context.Context, name string, args ...string) ([]byte,
 }
 
 type state struct {
-	Port      int    `json:"port"`
-	TCP       bool   `json:"tcp"`
-	SocketDir string `json:"socket_dir,omitempty"`
+	Port       int    `json:"port"`
+	TCP        bool   `json:"tcp"`
+	SocketDir  string `json:"socket_dir,omitempty"`
+	ServerRoot string `json:"server_root,omitempty"`
 }
 
 func (c *Cluster) statePath() string { return filepath.Join(c.cfg.Dir, "cluster.json") }
@@ -462,11 +498,40 @@ func (c *Cluster) readState() (state, error) {
 }
 
 func (c *Cluster) writeState() error {
-	b, _ := json.MarshalIndent(state{Port: c.cfg.Port, TCP: c.cfg.TCP, SocketDir: c.cfg.SocketDir}, "", "  ")
+	b, _ := json.MarshalIndent(state{Port: c.cfg.Port, TCP: c.cfg.TCP, SocketDir: c.cfg.SocketDir, ServerRoot: c.cfg.ServerRoot}, "", "  ")
 	if err := os.WriteFile(c.statePath(), append(b, '\n'), 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", c.statePath(), err)
 	}
 	return nil
+}
+
+// searchable reports whether uid/gid can traverse every directory from /
+// to path (the existing part of it), judging by the permission bits.
+func searchable(path string, uid, gid int) bool {
+	for p := path; ; p = filepath.Dir(p) {
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+			st, ok := fi.Sys().(*syscall.Stat_t)
+			if !ok {
+				return true
+			}
+			mode := fi.Mode().Perm()
+			switch {
+			case int(st.Uid) == uid:
+				if mode&0o100 == 0 {
+					return false
+				}
+			case int(st.Gid) == gid:
+				if mode&0o010 == 0 {
+					return false
+				}
+			case mode&0o001 == 0:
+				return false
+			}
+		}
+		if p == filepath.Dir(p) {
+			return true
+		}
+	}
 }
 
 // FreePort returns a TCP port on 127.0.0.1 that nothing listens on right now.
