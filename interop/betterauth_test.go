@@ -40,7 +40,7 @@ func TestEmittedModuleMatchesTheSchemaDeclarations(t *testing.T) {
 
 func TestBetterAuthRunsEveryScenarioOnAFreshlyMigratedDatabase(t *testing.T) {
 	t.Parallel()
-	url := pgtest.NewDatabase(t)
+	url := betterAuthURL(t, pgtest.NewDatabase(t))
 	run := runNodeSuite(t, url, nil)
 	for _, k := range []string{"session", "password", "apiKey", "twoFactor", "jwt", "organization"} {
 		require.Containsf(t, run.Artefacts, k, "the suite produced no %q artefact for the Go cross checks", k)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,8 +15,43 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgerrcode"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/require"
 )
+
+// authLogin is the login role the Node suite connects as: a member of
+// iam_auth whose sessions start as iam_auth (ALTER ROLE ... SET role), the
+// set-up docs/betterauth.md recommends for a Better Auth deployment.
+const authLogin = "iam_interop_better_auth"
+
+// betterAuthURL turns the superuser URL of a migrated database into the URL
+// Better Auth should use: the same database, logged in as authLogin. Roles are
+// cluster-wide, so creating one tolerates a concurrent test doing the same.
+func betterAuthURL(t *testing.T, superuserURL string) string {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, superuserURL)
+	require.NoError(t, err)
+	defer func() { _ = conn.Close(ctx) }()
+	var hasAuthRole bool
+	require.NoError(t, conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'iam_auth' AND rolbypassrls)`).Scan(&hasAuthRole))
+	require.True(t, hasAuthRole, "migration 0001 did not create role iam_auth with BYPASSRLS")
+	_, err = conn.Exec(ctx, `CREATE ROLE `+authLogin+` LOGIN IN ROLE iam_auth`)
+	var pgErr *pgconn.PgError
+	if err != nil && !(errors.As(err, &pgErr) && (pgErr.Code == pgerrcode.DuplicateObject || pgErr.Code == pgerrcode.UniqueViolation)) {
+		require.NoError(t, err, "create the Better Auth login role")
+	}
+	var db string
+	require.NoError(t, conn.QueryRow(ctx, `SELECT current_database()`).Scan(&db))
+	_, err = conn.Exec(ctx, `ALTER ROLE `+authLogin+` IN DATABASE `+pgx.Identifier{db}.Sanitize()+` SET role = 'iam_auth'`)
+	require.NoError(t, err)
+	u, err := url.Parse(superuserURL)
+	require.NoErrorf(t, err, "pgtest returned a connection string that is not a URL: %s", superuserURL)
+	u.User = url.User(authLogin)
+	return u.String()
+}
 
 // nodeDir is the Node project, relative to this package.
 const nodeDir = "betterauth"

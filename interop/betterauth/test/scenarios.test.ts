@@ -13,7 +13,7 @@ import {
 import { sso } from "@better-auth/sso";
 import { stripe } from "@better-auth/stripe";
 import {
-  appOptions, artefacts, auth, baseURL, close, cookieOf, db, fixtures, headersWith, idPattern, plugins, row, rows,
+  appOptions, artefacts, auth, pool, baseURL, close, cookieOf, db, fixtures, headersWith, idPattern, plugins, row, rows,
   sentOTPs, signUp, stripeCalls, writeArtefacts,
 } from "./harness.ts";
 import { iamGenerateId, iamTableOfModel, schema, uuidv7, withIam } from "../iam.ts";
@@ -44,6 +44,12 @@ after(async () => {
 });
 
 describe("the emitted module", () => {
+  test("Better Auth's connection bypasses row-level security", async () => {
+    const r = (await pool.query(`select current_user as role, session_user as login, (select rolbypassrls or rolsuper from pg_roles where rolname = current_user) as bypass`)).rows[0];
+    assert.equal(r.bypass, true, `role ${r.role} (login ${r.login}) does not bypass RLS: connect as a member of iam_auth (docs/betterauth.md)`);
+    artefacts.connection = r;
+  });
+
   test("matches the migrated database column by column, both ways", async () => {
     const problems: string[] = [];
     for (const [key, table] of Object.entries(schema)) {
