@@ -217,6 +217,10 @@ func (c *Cluster) Init(ctx context.Context) error {
 	if err := os.MkdirAll(c.cfg.Dir, 0o755); err != nil {
 		return fmt.Errorf("create cluster directory: %w", err)
 	}
+	// An existing data directory is judged where it is, before any move.
+	if err := c.checkOwner(); err != nil {
+		return err
+	}
 	if c.runAs != nil && c.cfg.ServerRoot == "" && !searchable(c.cfg.Dir, c.uid, c.gid) {
 		sum := sha256.Sum256([]byte(c.cfg.Dir))
 		// /var/tmp survives reboots, unlike /tmp.
