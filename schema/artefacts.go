@@ -40,3 +40,26 @@ func SQLArtefacts() []Artefact {
 		}},
 	}
 }
+
+// DiagramArtefacts returns the Mermaid diagram and its SVG picture.
+func DiagramArtefacts() []Artefact {
+	return []Artefact{
+		{Path: MermaidPath, Command: DiagramCommand, Render: func([]byte) ([]byte, error) { return []byte(iam.Mermaid()), nil }},
+		{Path: SVGPath, Command: DiagramCommand, Render: func([]byte) ([]byte, error) { return []byte(iam.SVG()), nil }},
+	}
+}
+
+// DocsArtefacts returns docs/schema.md, whose generated reference section
+// is refreshed and whose hand-written parts are kept.
+func DocsArtefacts() []Artefact {
+	return []Artefact{
+		{Path: DocsPath, Command: DocsCommand, Render: func(old []byte) ([]byte, error) { return iam.UpdateDocs(old), nil }},
+	}
+}
+
+// Artefacts returns every committed file rendered from the IAM schema.
+func Artefacts() []Artefact {
+	out := SQLArtefacts()
+	out = append(out, DiagramArtefacts()...)
+	return append(out, DocsArtefacts()...)
+}
