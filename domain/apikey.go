@@ -34,7 +34,7 @@ type APIKey struct {
 	RateLimitEnabled    bool            `db:"rate_limit_enabled" json:"rateLimitEnabled"`
 	RateLimitTimeWindow int32           `db:"rate_limit_time_window" json:"rateLimitTimeWindow"` // ms
 	RateLimitMax        int32           `db:"rate_limit_max" json:"rateLimitMax"`
-	RequestCount        int32           `db:"request_count" json:"requestCount"`
+	RequestCount        *int32          `db:"request_count" json:"requestCount,omitempty"`
 	Remaining           *int32          `db:"remaining" json:"remaining,omitempty"`
 	LastRequest         *time.Time      `db:"last_request" json:"lastRequest,omitempty"`
 	ExpiresAt           *time.Time      `db:"expires_at" json:"expiresAt,omitempty"`
@@ -77,7 +77,7 @@ func (k APIKey) Validate() error {
 		"refillInterval and refillAmount must be set together")
 	v.positive("rateLimitTimeWindow", int64(k.RateLimitTimeWindow))
 	v.positive("rateLimitMax", int64(k.RateLimitMax))
-	v.nonNegative("requestCount", int64(k.RequestCount))
+	v.optNonNegative("requestCount", k.RequestCount)
 	v.optNonNegative("remaining", k.Remaining)
 	v.optExpiresAfter("expiresAt", k.ExpiresAt, k.CreatedAt)
 	v.jsonText("permissions", k.Permissions)
@@ -125,6 +125,7 @@ func NewAPIKey(p APIKeyParams) (APIKey, error) {
 		RateLimitEnabled:    or(p.RateLimitEnabled, true),
 		RateLimitTimeWindow: or(p.RateLimitTimeWindow, DefaultAPIKeyRateLimitTimeWindow),
 		RateLimitMax:        or(p.RateLimitMax, DefaultAPIKeyRateLimitMax),
+		RequestCount:        ptr(int32(0)),
 		Remaining:           p.Remaining,
 		ExpiresAt:           p.ExpiresAt,
 		Permissions:         p.Permissions,
@@ -176,7 +177,7 @@ func (p APIKeyPatch) Apply(k *APIKey) error {
 	set(&next.RateLimitEnabled, p.RateLimitEnabled)
 	set(&next.RateLimitTimeWindow, p.RateLimitTimeWindow)
 	set(&next.RateLimitMax, p.RateLimitMax)
-	set(&next.RequestCount, p.RequestCount)
+	setOpt(&next.RequestCount, p.RequestCount)
 	setOpt(&next.Remaining, p.Remaining)
 	setOpt(&next.LastRequest, p.LastRequest)
 	setOpt(&next.ExpiresAt, p.ExpiresAt)

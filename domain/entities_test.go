@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -56,7 +57,7 @@ func TestNewMember_AcceptsACustomRoleOnlyWhenTheCallerSuppliesIt(t *testing.T) {
 func TestNewMember_ReportsEveryFailingFieldAtOnce(t *testing.T) {
 	t.Parallel()
 	_, err := domain.NewMember(domain.MemberParams{Role: ptr(domain.Roles("king")), Status: ptr(domain.MemberStatus("away")),
-		Permissions: ptr("{not json")})
+		Permissions: json.RawMessage("{not json")})
 	require.Equal(t, map[string]string{
 		"organizationId": "required", "userId": "required", "role": "role", "status": "enum", "permissions": "json",
 	}, problems(t, err))
@@ -73,7 +74,7 @@ func TestNewAPIKey_AppliesTheSeedDefaultsAndDerivesTheOwner(t *testing.T) {
 	require.True(t, k.RateLimitEnabled)
 	require.Equal(t, int32(86_400_000), k.RateLimitTimeWindow)
 	require.Equal(t, int32(10), k.RateLimitMax)
-	require.Equal(t, int32(0), k.RequestCount)
+	require.Equal(t, int32(0), *k.RequestCount)
 	require.Equal(t, "default", k.ConfigID)
 	require.Equal(t, &user, k.UserID)
 	require.Nil(t, k.OrganizationID)
@@ -110,7 +111,7 @@ func TestAPIKeyPatch_RejectsANegativeRequestCountAndLeavesTheKeyUnchanged(t *tes
 	require.Equal(t, map[string]string{"requestCount": "non_negative"}, problems(t, err))
 	require.Equal(t, before, k)
 	require.NoError(t, domain.APIKeyPatch{RequestCount: ptr(int32(3)), Name: ptr("renamed")}.Apply(&k))
-	require.Equal(t, int32(3), k.RequestCount)
+	require.Equal(t, int32(3), *k.RequestCount)
 	require.Equal(t, "renamed", *k.Name)
 }
 
@@ -292,7 +293,7 @@ func TestSmallEntities_ValidateTheirRules(t *testing.T) {
 	}{
 		{"team", second(domain.NewTeam(domain.TeamParams{Slug: ptr("Bad Slug")})),
 			map[string]string{"organizationId": "required", "name": "required", "slug": "slug"}},
-		{"file", second(domain.NewFile(domain.FileParams{OrganizationID: org, Size: -1, MimeType: "png", URL: "x", Metadata: ptr("{")})),
+		{"file", second(domain.NewFile(domain.FileParams{OrganizationID: org, Size: -1, MimeType: "png", URL: "x", Metadata: json.RawMessage("{")})),
 			map[string]string{"key": "required", "url": "url", "name": "required", "size": "non_negative", "mimeType": "mime_type",
 				"userId": "required", "folderId": "required", "uploadedByUserId": "required", "metadata": "json"}},
 		{"folder", second(domain.NewFolder(domain.FolderParams{})),

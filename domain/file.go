@@ -18,12 +18,12 @@ type File struct {
 	URL            string         `db:"url" json:"url"`
 	Name           string         `db:"name" json:"name"`
 	// Size is in bytes. The seed's column is integer (files up to 2 GiB).
-	Size             int32    `db:"size" json:"size"`
-	MimeType         string   `db:"mime_type" json:"mimeType"`
-	UserID           UserID   `db:"user_id" json:"userId"`
-	FolderID         FolderID `db:"folder_id" json:"folderId"`
-	UploadedByUserID UserID   `db:"uploaded_by_user_id" json:"uploadedByUserId"`
-	Metadata         string   `db:"metadata" json:"metadata"` // JSON as text, NOT NULL in the seed
+	Size             int32           `db:"size" json:"size"`
+	MimeType         string          `db:"mime_type" json:"mimeType"`
+	UserID           UserID          `db:"user_id" json:"userId"`
+	FolderID         FolderID        `db:"folder_id" json:"folderId"`
+	UploadedByUserID UserID          `db:"uploaded_by_user_id" json:"uploadedByUserId"`
+	Metadata         json.RawMessage `db:"metadata" json:"metadata"` // jsonb NOT NULL (the seed stored JSON as text)
 }
 
 // TableName implements Entity.
@@ -45,22 +45,23 @@ func (f File) Validate() error {
 	v.requiredID("userId", f.UserID)
 	v.requiredID("folderId", f.FolderID)
 	v.requiredID("uploadedByUserId", f.UploadedByUserID)
-	v.Check(json.Valid([]byte(f.Metadata)), "metadata", "json", "metadata must be valid JSON text")
+	v.Check(f.Metadata != nil, "metadata", "required", "metadata is required (use {} for none)")
+	v.jsonRaw("metadata", f.Metadata)
 	return v.Err()
 }
 
 // FileParams is the input that creates a File.
 type FileParams struct {
-	OrganizationID   OrganizationID `json:"organizationId"`
-	Key              string         `json:"key"`
-	URL              string         `json:"url"`
-	Name             string         `json:"name"`
-	Size             int32          `json:"size"`
-	MimeType         string         `json:"mimeType"`
-	UserID           UserID         `json:"userId"`
-	FolderID         FolderID       `json:"folderId"`
-	UploadedByUserID *UserID        `json:"uploadedByUserId"` // default UserID
-	Metadata         *string        `json:"metadata"`         // default "{}"
+	OrganizationID   OrganizationID  `json:"organizationId"`
+	Key              string          `json:"key"`
+	URL              string          `json:"url"`
+	Name             string          `json:"name"`
+	Size             int32           `json:"size"`
+	MimeType         string          `json:"mimeType"`
+	UserID           UserID          `json:"userId"`
+	FolderID         FolderID        `json:"folderId"`
+	UploadedByUserID *UserID         `json:"uploadedByUserId"` // default UserID
+	Metadata         json.RawMessage `json:"metadata"`         // default {}
 }
 
 // NewFile validates p and returns a new file row.
@@ -76,7 +77,7 @@ func NewFile(p FileParams) (File, error) {
 		UserID:           p.UserID,
 		FolderID:         p.FolderID,
 		UploadedByUserID: or(p.UploadedByUserID, p.UserID),
-		Metadata:         or(p.Metadata, "{}"),
+		Metadata:         orRaw(p.Metadata, json.RawMessage("{}")),
 	}
 	if err := f.Validate(); err != nil {
 		return File{}, err
@@ -92,9 +93,9 @@ func DecodeFileParams(r io.Reader) (FileParams, error) {
 // FilePatch lists what an update of a file may change: its name, folder and
 // metadata (content changes are new files).
 type FilePatch struct {
-	Name     *string   `json:"name"`
-	FolderID *FolderID `json:"folderId"`
-	Metadata *string   `json:"metadata"`
+	Name     *string         `json:"name"`
+	FolderID *FolderID       `json:"folderId"`
+	Metadata json.RawMessage `json:"metadata"`
 }
 
 // Apply applies the patch to f when the result is valid; on error f is
@@ -103,7 +104,9 @@ func (p FilePatch) Apply(f *File) error {
 	next := *f
 	set(&next.Name, trimPtr(p.Name))
 	set(&next.FolderID, p.FolderID)
-	set(&next.Metadata, p.Metadata)
+	if p.Metadata != nil {
+		next.Metadata = p.Metadata
+	}
 	if err := next.Validate(); err != nil {
 		return err
 	}

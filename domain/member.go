@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"encoding/json"
 	"io"
 	"time"
 )
@@ -13,15 +14,15 @@ type MemberID = ID[Member]
 // the organization's custom roles), not the seed's enum.
 type Member struct {
 	Audit[Member]
-	OrganizationID OrganizationID `db:"organization_id" json:"organizationId"`
-	UserID         UserID         `db:"user_id" json:"userId"`
-	Role           Roles          `db:"role" json:"role"`
-	Status         MemberStatus   `db:"status" json:"status"`
-	InvitedBy      *UserID        `db:"invited_by" json:"invitedBy,omitempty"`
-	InvitedAt      *time.Time     `db:"invited_at" json:"invitedAt,omitempty"`
-	JoinedAt       *time.Time     `db:"joined_at" json:"joinedAt,omitempty"`
-	LastActiveAt   *time.Time     `db:"last_active_at" json:"lastActiveAt,omitempty"`
-	Permissions    *string        `db:"permissions" json:"permissions,omitempty"` // JSON as text
+	OrganizationID OrganizationID  `db:"organization_id" json:"organizationId"`
+	UserID         UserID          `db:"user_id" json:"userId"`
+	Role           Roles           `db:"role" json:"role"`
+	Status         MemberStatus    `db:"status" json:"status"`
+	InvitedBy      *UserID         `db:"invited_by" json:"invitedBy,omitempty"`
+	InvitedAt      *time.Time      `db:"invited_at" json:"invitedAt,omitempty"`
+	JoinedAt       *time.Time      `db:"joined_at" json:"joinedAt,omitempty"`
+	LastActiveAt   *time.Time      `db:"last_active_at" json:"lastActiveAt,omitempty"`
+	Permissions    json.RawMessage `db:"permissions" json:"permissions,omitempty"` // jsonb {resource: [actions]}; nil = NULL
 }
 
 // TableName implements Entity.
@@ -39,7 +40,7 @@ func (m Member) ValidateWithRoles(customRoles []string) error {
 	v.requiredID("userId", m.UserID)
 	v.roles("role", m.Role, OrganizationRoleValues, customRoles)
 	enumCheck(v, "status", m.Status, MemberStatusValues)
-	v.jsonText("permissions", m.Permissions)
+	v.jsonRaw("permissions", m.Permissions)
 	v.notBefore("joinedAt", m.JoinedAt, m.InvitedAt, "invitedAt")
 	return v.Err()
 }
@@ -48,15 +49,15 @@ func (m Member) ValidateWithRoles(customRoles []string) error {
 // JSON input) are the organization's custom role names the caller loaded;
 // Role may use them.
 type MemberParams struct {
-	OrganizationID OrganizationID `json:"organizationId"`
-	UserID         UserID         `json:"userId"`
-	Role           *Roles         `json:"role"`   // default "member"
-	Status         *MemberStatus  `json:"status"` // default active
-	InvitedBy      *UserID        `json:"invitedBy"`
-	InvitedAt      *time.Time     `json:"invitedAt"`
-	JoinedAt       *time.Time     `json:"joinedAt"`
-	Permissions    *string        `json:"permissions"`
-	CustomRoles    []string       `json:"-"`
+	OrganizationID OrganizationID  `json:"organizationId"`
+	UserID         UserID          `json:"userId"`
+	Role           *Roles          `json:"role"`   // default "member"
+	Status         *MemberStatus   `json:"status"` // default active
+	InvitedBy      *UserID         `json:"invitedBy"`
+	InvitedAt      *time.Time      `json:"invitedAt"`
+	JoinedAt       *time.Time      `json:"joinedAt"`
+	Permissions    json.RawMessage `json:"permissions"`
+	CustomRoles    []string        `json:"-"`
 }
 
 // NewMember validates p and returns a new member: role member and status
@@ -72,7 +73,7 @@ func NewMember(p MemberParams) (Member, error) {
 		InvitedBy:      p.InvitedBy,
 		InvitedAt:      p.InvitedAt,
 		JoinedAt:       p.JoinedAt,
-		Permissions:    p.Permissions,
+		Permissions:    nullRaw(p.Permissions),
 	}
 	if err := m.ValidateWithRoles(p.CustomRoles); err != nil {
 		return Member{}, err
@@ -92,12 +93,12 @@ func DecodeMemberParams(r io.Reader, customRoles ...string) (MemberParams, error
 // MemberPatch lists what an update of a member may change. CustomRoles are
 // the organization's custom role names, as for MemberParams.
 type MemberPatch struct {
-	Role         *Roles        `json:"role"`
-	Status       *MemberStatus `json:"status"`
-	JoinedAt     *time.Time    `json:"joinedAt"`
-	LastActiveAt *time.Time    `json:"lastActiveAt"`
-	Permissions  *string       `json:"permissions"`
-	CustomRoles  []string      `json:"-"`
+	Role         *Roles          `json:"role"`
+	Status       *MemberStatus   `json:"status"`
+	JoinedAt     *time.Time      `json:"joinedAt"`
+	LastActiveAt *time.Time      `json:"lastActiveAt"`
+	Permissions  json.RawMessage `json:"permissions"`
+	CustomRoles  []string        `json:"-"`
 }
 
 // Apply applies the patch to m when the result is valid; on error m is
@@ -108,7 +109,9 @@ func (p MemberPatch) Apply(m *Member) error {
 	set(&next.Status, p.Status)
 	setOpt(&next.JoinedAt, p.JoinedAt)
 	setOpt(&next.LastActiveAt, p.LastActiveAt)
-	setOpt(&next.Permissions, p.Permissions)
+	if p.Permissions != nil {
+		next.Permissions = nullRaw(p.Permissions)
+	}
 	if err := next.ValidateWithRoles(p.CustomRoles); err != nil {
 		return err
 	}

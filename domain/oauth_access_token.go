@@ -11,17 +11,18 @@ type OAuthAccessTokenID = ID[OAuthAccessToken]
 
 // OAuthAccessToken is an issued access/refresh token pair
 // (iam_oauth_access_token, optional tenant; Better Auth ≤ 1.6 shape). Both
-// tokens are secrets left out of JSON.
+// tokens are secrets left out of JSON. The columns keep the seed's
+// nullability; Validate requires what Better Auth 1.6 always writes.
 type OAuthAccessToken struct {
 	Audit[OAuthAccessToken]
 	OrganizationID        *OrganizationID `db:"organization_id" json:"organizationId,omitempty"`
-	AccessToken           Secret          `db:"access_token" json:"-"`
-	RefreshToken          Secret          `db:"refresh_token" json:"-"`
-	AccessTokenExpiresAt  time.Time       `db:"access_token_expires_at" json:"accessTokenExpiresAt"`
-	RefreshTokenExpiresAt time.Time       `db:"refresh_token_expires_at" json:"refreshTokenExpiresAt"`
-	ClientID              string          `db:"client_id" json:"clientId"`
+	AccessToken           *Secret         `db:"access_token" json:"-"`
+	RefreshToken          *Secret         `db:"refresh_token" json:"-"`
+	AccessTokenExpiresAt  *time.Time      `db:"access_token_expires_at" json:"accessTokenExpiresAt,omitempty"`
+	RefreshTokenExpiresAt *time.Time      `db:"refresh_token_expires_at" json:"refreshTokenExpiresAt,omitempty"`
+	ClientID              *string         `db:"client_id" json:"clientId,omitempty"`
 	UserID                *UserID         `db:"user_id" json:"userId,omitempty"` // nil for client-credentials tokens
-	Scopes                string          `db:"scopes" json:"scopes"`            // space-separated
+	Scopes                *string         `db:"scopes" json:"scopes,omitempty"`  // space-separated
 }
 
 // TableName implements Entity.
@@ -30,12 +31,12 @@ func (OAuthAccessToken) TableName() string { return TableOAuthAccessToken }
 // Validate checks every rule of an access token row and reports all failures.
 func (t OAuthAccessToken) Validate() error {
 	v := NewValidator(TableOAuthAccessToken)
-	v.secret("accessToken", t.AccessToken)
-	v.secret("refreshToken", t.RefreshToken)
-	v.expiresAfter("accessTokenExpiresAt", t.AccessTokenExpiresAt, t.CreatedAt)
-	v.expiresAfter("refreshTokenExpiresAt", t.RefreshTokenExpiresAt, t.CreatedAt)
-	v.text("clientId", t.ClientID, 1, MaxNameLength)
-	v.text("scopes", t.Scopes, 1, MaxTextLength)
+	v.secret("accessToken", or(t.AccessToken, Secret{}))
+	v.secret("refreshToken", or(t.RefreshToken, Secret{}))
+	v.expiresAfter("accessTokenExpiresAt", or(t.AccessTokenExpiresAt, time.Time{}), t.CreatedAt)
+	v.expiresAfter("refreshTokenExpiresAt", or(t.RefreshTokenExpiresAt, time.Time{}), t.CreatedAt)
+	v.text("clientId", or(t.ClientID, ""), 1, MaxNameLength)
+	v.text("scopes", or(t.Scopes, ""), 1, MaxTextLength)
 	return v.Err()
 }
 
@@ -57,13 +58,13 @@ func NewOAuthAccessToken(p OAuthAccessTokenParams) (OAuthAccessToken, error) {
 	t := OAuthAccessToken{
 		Audit:                 NewAudit[OAuthAccessToken](),
 		OrganizationID:        p.OrganizationID,
-		AccessToken:           p.AccessToken,
-		RefreshToken:          p.RefreshToken,
-		AccessTokenExpiresAt:  p.AccessTokenExpiresAt,
-		RefreshTokenExpiresAt: p.RefreshTokenExpiresAt,
-		ClientID:              p.ClientID,
+		AccessToken:           ptr(p.AccessToken),
+		RefreshToken:          ptr(p.RefreshToken),
+		AccessTokenExpiresAt:  ptr(p.AccessTokenExpiresAt),
+		RefreshTokenExpiresAt: ptr(p.RefreshTokenExpiresAt),
+		ClientID:              ptr(strings.TrimSpace(p.ClientID)),
 		UserID:                p.UserID,
-		Scopes:                strings.Join(strings.Fields(p.Scopes), " "),
+		Scopes:                ptr(strings.Join(strings.Fields(p.Scopes), " ")),
 	}
 	if err := t.Validate(); err != nil {
 		return OAuthAccessToken{}, err
@@ -88,8 +89,8 @@ type OAuthAccessTokenPatch struct {
 // unchanged.
 func (p OAuthAccessTokenPatch) Apply(t *OAuthAccessToken) error {
 	next := *t
-	set(&next.AccessTokenExpiresAt, p.AccessTokenExpiresAt)
-	set(&next.RefreshTokenExpiresAt, p.RefreshTokenExpiresAt)
+	setOpt(&next.AccessTokenExpiresAt, p.AccessTokenExpiresAt)
+	setOpt(&next.RefreshTokenExpiresAt, p.RefreshTokenExpiresAt)
 	if err := next.Validate(); err != nil {
 		return err
 	}

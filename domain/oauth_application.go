@@ -11,21 +11,22 @@ type OAuthApplicationID = ID[OAuthApplication]
 
 // OAuthApplication is an OAuth client of the oidcProvider/mcp plugins
 // (iam_oauth_application, optional tenant; the Better Auth ≤ 1.6 shape).
-// Columns Better Auth 1.6 requires (name, client_id, redirect_urls, type) are
-// required here although the seed left them nullable: Better Auth reads them
-// without null checks. The client secret is left out of JSON.
+// The columns keep the seed's nullability (the schema's decision), but the
+// ones Better Auth 1.6 requires (name, client_id, redirect_urls, type) are
+// required by Validate: Better Auth reads them without null checks. The
+// client secret is left out of JSON.
 type OAuthApplication struct {
 	Audit[OAuthApplication]
 	OrganizationID *OrganizationID `db:"organization_id" json:"organizationId,omitempty"`
-	Name           string          `db:"name" json:"name"`
+	Name           *string         `db:"name" json:"name,omitempty"`
 	Icon           *string         `db:"icon" json:"icon,omitempty"`
 	Metadata       *string         `db:"metadata" json:"metadata,omitempty"` // JSON as text
-	ClientID       string          `db:"client_id" json:"clientId"`
+	ClientID       *string         `db:"client_id" json:"clientId,omitempty"`
 	ClientSecret   *Secret         `db:"client_secret" json:"-"` // absent for public clients
 	// RedirectURLs is comma-separated; the column is redirect_urls (the seed's
 	// mechanical snake-casing gave redirect_u_r_ls).
-	RedirectURLs string  `db:"redirect_urls" json:"redirectUrls"`
-	Type         string  `db:"type" json:"type"` // web, native, user-agent-based, public
+	RedirectURLs *string `db:"redirect_urls" json:"redirectUrls,omitempty"`
+	Type         *string `db:"type" json:"type,omitempty"` // web, native, user-agent-based, public
 	Disabled     bool    `db:"disabled" json:"disabled"`
 	UserID       *UserID `db:"user_id" json:"userId,omitempty"`
 }
@@ -47,7 +48,10 @@ var OAuthApplicationTypeValues = []string{OAuthTypeWeb, OAuthTypeNative, OAuthTy
 // RedirectURLList returns the comma-separated redirect URLs as a list.
 func (a OAuthApplication) RedirectURLList() []string {
 	var out []string
-	for _, u := range strings.Split(a.RedirectURLs, ",") {
+	if a.RedirectURLs == nil {
+		return nil
+	}
+	for _, u := range strings.Split(*a.RedirectURLs, ",") {
 		if u = strings.TrimSpace(u); u != "" {
 			out = append(out, u)
 		}
@@ -59,10 +63,10 @@ func (a OAuthApplication) RedirectURLList() []string {
 // failures. Confidential clients (every type but public) need a secret.
 func (a OAuthApplication) Validate() error {
 	v := NewValidator(TableOAuthApplication)
-	v.text("name", a.Name, 1, MaxNameLength)
+	v.text("name", or(a.Name, ""), 1, MaxNameLength)
 	v.httpURL("icon", a.Icon)
 	v.jsonText("metadata", a.Metadata)
-	v.text("clientId", a.ClientID, 1, MaxNameLength)
+	v.text("clientId", or(a.ClientID, ""), 1, MaxNameLength)
 	urls := a.RedirectURLList()
 	v.Check(len(urls) > 0, "redirectUrls", "required", "redirectUrls needs at least one URL")
 	for _, u := range urls {
@@ -71,10 +75,10 @@ func (a OAuthApplication) Validate() error {
 			break
 		}
 	}
-	if !slices.Contains(OAuthApplicationTypeValues, a.Type) {
+	if !slices.Contains(OAuthApplicationTypeValues, or(a.Type, "")) {
 		v.Add("type", "enum", "type must be one of %s", strings.Join(OAuthApplicationTypeValues, ", "))
 	}
-	if a.Type != OAuthTypePublic {
+	if or(a.Type, "") != OAuthTypePublic {
 		v.Check(a.ClientSecret != nil && !a.ClientSecret.IsEmpty(), "clientSecret", "required",
 			"clientSecret is required for a confidential (non-public) client")
 	}
@@ -105,13 +109,13 @@ func NewOAuthApplication(p OAuthApplicationParams) (OAuthApplication, error) {
 	a := OAuthApplication{
 		Audit:          NewAudit[OAuthApplication](),
 		OrganizationID: p.OrganizationID,
-		Name:           strings.TrimSpace(p.Name),
+		Name:           ptr(strings.TrimSpace(p.Name)),
 		Icon:           trimPtr(p.Icon),
 		Metadata:       p.Metadata,
-		ClientID:       strings.TrimSpace(p.ClientID),
+		ClientID:       ptr(strings.TrimSpace(p.ClientID)),
 		ClientSecret:   p.ClientSecret,
-		RedirectURLs:   strings.Join(urls, ","),
-		Type:           or(p.Type, OAuthTypeWeb),
+		RedirectURLs:   ptr(strings.Join(urls, ",")),
+		Type:           ptr(or(p.Type, OAuthTypeWeb)),
 		UserID:         p.UserID,
 	}
 	v := NewValidator(TableOAuthApplication)
@@ -145,12 +149,12 @@ type OAuthApplicationPatch struct {
 // unchanged.
 func (p OAuthApplicationPatch) Apply(a *OAuthApplication) error {
 	next := *a
-	set(&next.Name, trimPtr(p.Name))
+	setOpt(&next.Name, trimPtr(p.Name))
 	setOpt(&next.Icon, trimPtr(p.Icon))
 	setOpt(&next.Metadata, p.Metadata)
 	setOpt(&next.ClientSecret, p.ClientSecret)
 	if p.RedirectURLs != nil {
-		next.RedirectURLs = strings.Join(p.RedirectURLs, ",")
+		next.RedirectURLs = ptr(strings.Join(p.RedirectURLs, ","))
 	}
 	set(&next.Disabled, p.Disabled)
 	if err := next.Validate(); err != nil {

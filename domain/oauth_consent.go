@@ -14,7 +14,7 @@ type OAuthConsent struct {
 	Audit[OAuthConsent]
 	OrganizationID *OrganizationID `db:"organization_id" json:"organizationId,omitempty"`
 	ClientID       string          `db:"client_id" json:"clientId"`
-	UserID         UserID          `db:"user_id" json:"userId"`
+	UserID         *UserID         `db:"user_id" json:"userId,omitempty"`
 	Scopes         string          `db:"scopes" json:"scopes"` // space-separated
 	ConsentGiven   bool            `db:"consent_given" json:"consentGiven"`
 }
@@ -26,7 +26,7 @@ func (OAuthConsent) TableName() string { return TableOAuthConsent }
 func (c OAuthConsent) Validate() error {
 	v := NewValidator(TableOAuthConsent)
 	v.text("clientId", c.ClientID, 1, MaxNameLength)
-	v.requiredID("userId", c.UserID)
+	v.Check(c.UserID != nil && !c.UserID.IsZero(), "userId", "required", "userId is required")
 	v.text("scopes", c.Scopes, 1, MaxTextLength)
 	return v.Err()
 }
@@ -35,7 +35,7 @@ func (c OAuthConsent) Validate() error {
 type OAuthConsentParams struct {
 	OrganizationID *OrganizationID `json:"organizationId"`
 	ClientID       string          `json:"clientId"`
-	UserID         UserID          `json:"userId"`
+	UserID         *UserID         `json:"userId"`
 	Scopes         string          `json:"scopes"`
 	ConsentGiven   bool            `json:"consentGiven"`
 }

@@ -411,3 +411,11 @@ func nullRaw(raw json.RawMessage) json.RawMessage {
 	}
 	return raw
 }
+
+// orRaw returns raw, or def when raw is nil or a JSON null.
+func orRaw(raw, def json.RawMessage) json.RawMessage {
+	if r := nullRaw(raw); r != nil {
+		return r
+	}
+	return def
+}

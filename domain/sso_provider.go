@@ -9,14 +9,16 @@ import (
 type SSOProviderID = ID[SSOProvider]
 
 // SSOProvider is an OIDC or SAML identity provider (iam_sso_provider,
-// optional tenant). UserID is required because Better Auth always writes it.
+// optional tenant). UserID is nullable as in the seed (the schema keeps the
+// seed's nullability), but Better Auth always writes it and NewSSOProvider
+// requires it.
 type SSOProvider struct {
 	Audit[SSOProvider]
 	OrganizationID *OrganizationID `db:"organization_id" json:"organizationId,omitempty"`
 	Issuer         string          `db:"issuer" json:"issuer"`
 	OIDCConfig     *string         `db:"oidc_config" json:"oidcConfig,omitempty"` // JSON as text
 	SAMLConfig     *string         `db:"saml_config" json:"samlConfig,omitempty"` // JSON as text
-	UserID         UserID          `db:"user_id" json:"userId"`
+	UserID         *UserID         `db:"user_id" json:"userId,omitempty"`
 	ProviderID     string          `db:"provider_id" json:"providerId"`
 	Domain         string          `db:"domain" json:"domain"`
 	DomainVerified *bool           `db:"domain_verified" json:"domainVerified,omitempty"`
@@ -35,7 +37,7 @@ func (s SSOProvider) Validate() error {
 	}
 	v.jsonText("oidcConfig", s.OIDCConfig)
 	v.jsonText("samlConfig", s.SAMLConfig)
-	v.requiredID("userId", s.UserID)
+	v.Check(s.UserID != nil && !s.UserID.IsZero(), "userId", "required", "userId is required")
 	v.text("providerId", s.ProviderID, 1, MaxNameLength)
 	v.hostname("domain", s.Domain)
 	return v.Err()
@@ -47,7 +49,7 @@ type SSOProviderParams struct {
 	Issuer         string          `json:"issuer"`
 	OIDCConfig     *string         `json:"oidcConfig"`
 	SAMLConfig     *string         `json:"samlConfig"`
-	UserID         UserID          `json:"userId"`
+	UserID         *UserID         `json:"userId"`
 	ProviderID     string          `json:"providerId"`
 	Domain         string          `json:"domain"`
 }
