@@ -28,7 +28,7 @@ var seq int64
 
 func newUser(t testing.TB, s *store.Store, name string) domain.User {
 	t.Helper()
-	u, err := domain.NewUser(domain.UserParams{Name: name, Email: name + "-" + domain.NewID[domain.User]().UUID().String()[:8] + "@example.com"})
+	u, err := domain.NewUser(domain.UserParams{Name: name, Email: name + "-" + domain.NewID[domain.User]().UUID().String()[24:] + "@example.com"})
 	require.NoError(t, err)
 	u, err = s.Users().Create(context.Background(), u)
 	require.NoError(t, err)

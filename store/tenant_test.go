@@ -156,7 +156,7 @@ func TestOrgRepos_OtherTenantCannotReach(t *testing.T) {
 			crossTenant(t, fx.a.APIKeys().OrgRepo, fx.b.APIKeys().OrgRepo, k.Key)
 		},
 		domain.TableSSOProvider: func(t *testing.T) {
-			p, err := domain.NewSSOProvider(domain.SSOProviderParams{OrganizationID: &orgA, Issuer: "https://idp.example.com", UserID: fx.userA.ID, ProviderID: "acme-sso", Domain: "example.com"})
+			p, err := domain.NewSSOProvider(domain.SSOProviderParams{OrganizationID: &orgA, Issuer: "https://idp.example.com", UserID: &fx.userA.ID, ProviderID: "acme-sso", Domain: "example.com"})
 			require.NoError(t, err)
 			p, err = fx.a.SSOProviders().Create(ctx, p)
 			require.NoError(t, err)
@@ -192,7 +192,7 @@ func TestOrgRepos_OtherTenantCannotReach(t *testing.T) {
 			crossTenant(t, fx.a.OAuthAccessTokens().OrgRepo, fx.b.OAuthAccessTokens().OrgRepo, tok)
 		},
 		domain.TableOAuthConsent: func(t *testing.T) {
-			c, err := domain.NewOAuthConsent(domain.OAuthConsentParams{OrganizationID: &orgA, ClientID: "client-a", UserID: fx.userA.ID, Scopes: "openid", ConsentGiven: true})
+			c, err := domain.NewOAuthConsent(domain.OAuthConsentParams{OrganizationID: &orgA, ClientID: "client-a", UserID: &fx.userA.ID, Scopes: "openid", ConsentGiven: true})
 			require.NoError(t, err)
 			c, err = fx.a.OAuthConsents().Create(ctx, c)
 			require.NoError(t, err)

@@ -357,14 +357,19 @@ func newSessionToken() string {
 }
 
 // CreateSession starts a session for user lasting ttl and returns it with
-// its plain token (sign it with betterauth to make a cookie).
+// its plain token (sign it with betterauth to make a cookie). ip and
+// userAgent may be empty.
 func (s *Store) CreateSession(ctx context.Context, user domain.UserID, ttl time.Duration, ip, userAgent string) (domain.Session, error) {
 	p := domain.SessionParams{
 		ExpiresAt: time.Now().Add(ttl),
 		Token:     domain.NewSecret(newSessionToken()),
 		UserID:    user,
-		IPAddress: domain.SecretPtr(ip),
-		UserAgent: domain.SecretPtr(userAgent),
+	}
+	if ip != "" {
+		p.IPAddress = domain.SecretPtr(ip)
+	}
+	if userAgent != "" {
+		p.UserAgent = domain.SecretPtr(userAgent)
 	}
 	sess, err := domain.NewSession(p)
 	if err != nil {
