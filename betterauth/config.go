@@ -117,7 +117,7 @@ func New(cfg Config) (*Auth, error) {
 		a.cookieSecret = []byte(cfg.Secret.Reveal())
 		a.plainKey = sha256.Sum256(a.cookieSecret)
 	}
-	a.hmacPool.New = func() any { return hmac.New(sha256.New, a.cookieSecret) }
+	a.hmacPool.New = func() any { return &macState{h: hmac.New(sha256.New, a.cookieSecret)} }
 
 	prefix := cfg.CookiePrefix
 	if prefix == "" {
@@ -168,11 +168,34 @@ func (a *Auth) String() string {
 // GoString implements fmt.GoStringer without revealing any secret.
 func (a *Auth) GoString() string { return a.String() }
 
-func (a *Auth) getHMAC() hash.Hash { return a.hmacPool.Get().(hash.Hash) }
+// macState is a pooled HMAC-SHA256 keyed with the cookie secret, with
+// buffers so that hashing strings and reading the sum allocate nothing.
+type macState struct {
+	h       hash.Hash
+	sum     [32]byte
+	sig     [48]byte // a decoded signature under comparison
+	scratch [256]byte
+}
 
-func (a *Auth) putHMAC(h hash.Hash) {
-	h.Reset()
-	a.hmacPool.Put(h)
+func (m *macState) write(b []byte) { m.h.Write(b) }
+
+// writeString hashes s through the scratch buffer: converting s to []byte
+// for the hash.Hash interface would copy it to the heap.
+func (m *macState) writeString(s string) {
+	for len(s) > 0 {
+		n := copy(m.scratch[:], s)
+		m.h.Write(m.scratch[:n])
+		s = s[n:]
+	}
+}
+
+func (m *macState) digest() []byte { return m.h.Sum(m.sum[:0]) }
+
+func (a *Auth) getHMAC() *macState { return a.hmacPool.Get().(*macState) }
+
+func (a *Auth) putHMAC(m *macState) {
+	m.h.Reset()
+	a.hmacPool.Put(m)
 }
 
 // ConfigFromEnv reads BETTER_AUTH_SECRETS, BETTER_AUTH_SECRET and AUTH_SECRET

@@ -44,10 +44,9 @@ func (a *Auth) SessionCookie(token string, maxAge int) *http.Cookie {
 
 func (a *Auth) sign(value string) string {
 	h := a.getHMAC()
-	h.Write([]byte(value))
-	var sum [32]byte
+	h.writeString(value)
 	var out [signatureLen]byte
-	base64.StdEncoding.Encode(out[:], h.Sum(sum[:0]))
+	base64.StdEncoding.Encode(out[:], h.digest())
 	a.putHMAC(h)
 	return string(out[:])
 }
@@ -87,15 +86,15 @@ func (a *Auth) verifySigned(value, field string) (string, error) {
 	if len(sig) != signatureLen || sig[signatureLen-1] != '=' {
 		return "", inputErr(field, "signature_length", ErrMalformed)
 	}
-	var got [33]byte
-	n, err := base64.StdEncoding.Decode(got[:], []byte(sig))
-	if err != nil || n != 32 {
+	h := a.getHMAC()
+	n := copy(h.scratch[:], sig)
+	got := h.sig[:]
+	if k, err := base64.StdEncoding.Decode(got, h.scratch[:n]); err != nil || k != 32 {
+		a.putHMAC(h)
 		return "", inputErr(field, "signature_base64", ErrMalformed)
 	}
-	h := a.getHMAC()
-	h.Write([]byte(token))
-	var sum [32]byte
-	ok := hmac.Equal(h.Sum(sum[:0]), got[:32])
+	h.writeString(token)
+	ok := hmac.Equal(h.digest(), got[:32])
 	a.putHMAC(h)
 	if !ok {
 		return "", inputErr(field, "hmac", ErrInvalidSignature)

@@ -72,9 +72,11 @@ type CookieCache struct {
 	// for application fields this package does not type. It is not secret
 	// free: it contains the session token.
 	Payload string
+
+	arena cacheArena
 }
 
-var decodePool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+var decodePool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
 // VerifyCookieCache verifies a compact cookie-cache value (the session_data
 // cookie, chunks joined) and returns the session and user in it:
@@ -89,40 +91,36 @@ var decodePool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return 
 //
 // Errors match [ErrMalformed], [ErrInvalidSignature] or [ErrExpired]. This is
 // Better Auth's getCookieCache; [Auth.SessionFromCookieCache] adds the
-// checks its get-session endpoint makes.
+// checks its get-session endpoint makes. It costs two allocations on
+// success: the decoded JSON (every string in the result is a substring of
+// it) and the result.
 func (a *Auth) VerifyCookieCache(value string, now time.Time) (*CookieCache, error) {
 	if len(value) > maxCookieCacheLen {
 		return nil, inputErr("session_data", "max_length", ErrMalformed)
 	}
 	bp := decodePool.Get().(*[]byte)
-	defer decodePool.Put(bp)
 	dec, ok := decodeBase64URL((*bp)[:0], value)
-	*bp = dec[:0]
+	defer func() { *bp = dec[:0]; decodePool.Put(bp) }()
 	if !ok {
 		return nil, inputErr("session_data", "base64url", ErrMalformed)
 	}
-	// One copy into a string: every decoded string below is a substring.
-	return a.verifyCookieCacheJSON(string(dec), now)
-}
 
-func (a *Auth) verifyCookieCacheJSON(js string, now time.Time) (*CookieCache, error) {
-	p := jscan{s: js}
-	var sess, expText, sig string
+	p := jscan{s: string(dec)}
+	var sessStart, sessEnd int
+	var expText, sig string
 	var exp int64
 	var seen [3]bool
-	ok := p.object(func(key string) bool {
+	ok = p.object(func(key string) bool {
 		switch key {
 		case "session":
 			if seen[0] || p.peek() != '{' {
 				return false
 			}
 			seen[0] = true
-			start := p.i
-			if !p.skip() {
-				return false
-			}
-			sess = p.s[start:p.i]
-			return true
+			sessStart = p.i
+			ok := p.skip()
+			sessEnd = p.i
+			return ok
 		case "expiresAt":
 			if seen[1] {
 				return false
@@ -148,27 +146,31 @@ func (a *Auth) verifyCookieCacheJSON(js string, now time.Time) (*CookieCache, er
 	if !seen[0] || !seen[1] || !seen[2] {
 		return nil, inputErr("session_data", "session_expiresAt_signature", ErrMalformed)
 	}
-	var want [33]byte
-	if n, err := base64.RawURLEncoding.Decode(want[:], []byte(strings.TrimRight(sig, "="))); err != nil || n != 32 {
+
+	h := a.getHMAC()
+	sig = strings.TrimRight(sig, "=")
+	n := copy(h.scratch[:], sig)
+	if k, err := base64.RawURLEncoding.Decode(h.sig[:], h.scratch[:n]); err != nil || k != 32 || n != len(sig) {
+		a.putHMAC(h)
 		return nil, inputErr("session_data", "signature_base64url", ErrMalformed)
 	}
-	h := a.getHMAC()
-	h.Write([]byte(sess[:len(sess)-1]))
-	if strings.TrimSpace(sess[1:len(sess)-1]) != "" {
-		h.Write([]byte{','})
+	// The HMAC covers S re-serialized with expiresAt added; for a cookie
+	// Better Auth wrote, that is S's own bytes with the member spliced in.
+	h.write(dec[sessStart : sessEnd-1])
+	if strings.TrimSpace(p.s[sessStart+1:sessEnd-1]) != "" {
+		h.writeString(",")
 	}
-	h.Write([]byte(`"expiresAt":`))
-	h.Write([]byte(expText))
-	h.Write([]byte{'}'})
-	var sum [32]byte
-	good := hmac.Equal(h.Sum(sum[:0]), want[:32])
+	h.writeString(`"expiresAt":`)
+	h.writeString(expText)
+	h.writeString("}")
+	good := hmac.Equal(h.digest(), h.sig[:32])
 	a.putHMAC(h)
 	if !good {
 		return nil, inputErr("session_data", "hmac", ErrInvalidSignature)
 	}
 
-	c := &CookieCache{Payload: sess, ExpiresAt: time.UnixMilli(exp).UTC()}
-	if err := parseCachePayload(sess, c); err != nil {
+	c := &CookieCache{Payload: p.s[sessStart:sessEnd], ExpiresAt: time.UnixMilli(exp).UTC()}
+	if err := parseCachePayload(c.Payload, c); err != nil {
 		return nil, err
 	}
 	nowMs := now.UnixMilli()
@@ -181,22 +183,91 @@ func (a *Auth) verifyCookieCacheJSON(js string, now time.Time) (*CookieCache, er
 	return c, nil
 }
 
+// cacheArena backs the optional (pointer) fields of one CookieCache, so that
+// decoding them allocates nothing beyond the CookieCache itself.
+type cacheArena struct {
+	strs  [16]string
+	nstr  int
+	bools [8]bool
+	nbool int
+	times [4]time.Time
+	ntime int
+}
+
+func (ar *cacheArena) optString(p *jscan, dst **string) bool {
+	if p.null() {
+		*dst = nil
+		return true
+	}
+	s, ok := p.str()
+	if !ok {
+		return false
+	}
+	if ar.nstr == len(ar.strs) {
+		v := s // only this rare path allocates
+		*dst = &v
+		return true
+	}
+	ar.strs[ar.nstr] = s
+	*dst = &ar.strs[ar.nstr]
+	ar.nstr++
+	return true
+}
+
+func (ar *cacheArena) optBool(p *jscan, dst **bool) bool {
+	if p.null() {
+		*dst = nil
+		return true
+	}
+	b, ok := p.boolean()
+	if !ok {
+		return false
+	}
+	if ar.nbool == len(ar.bools) {
+		v := b
+		*dst = &v
+		return true
+	}
+	ar.bools[ar.nbool] = b
+	*dst = &ar.bools[ar.nbool]
+	ar.nbool++
+	return true
+}
+
+func (ar *cacheArena) optDate(p *jscan, dst **time.Time) bool {
+	if p.null() {
+		*dst = nil
+		return true
+	}
+	t, ok := p.date()
+	if !ok {
+		return false
+	}
+	if ar.ntime == len(ar.times) {
+		v := t
+		*dst = &v
+		return true
+	}
+	ar.times[ar.ntime] = t
+	*dst = &ar.times[ar.ntime]
+	ar.ntime++
+	return true
+}
+
 func parseCachePayload(s string, c *CookieCache) error {
 	p := jscan{s: s}
 	var haveSession, haveUser, haveUpdated bool
-	var field string
-	ok := p.object(func(key string) bool {
-		switch key {
+	var section, key string
+	ok := p.object(func(k string) bool {
+		section, key = k, ""
+		switch k {
 		case "session":
 			haveSession = true
-			field = "session"
-			return parseCachedSession(&p, &c.Session, &field)
+			return parseCachedSession(&p, &c.Session, &c.arena, &key)
 		case "user":
 			haveUser = true
-			field = "user"
-			return parseCachedUser(&p, &c.User, &field)
+			return parseCachedUser(&p, &c.User, &c.arena, &key)
 		case "updatedAt":
-			field = "updatedAt"
 			t, ok := p.number()
 			if !ok {
 				return false
@@ -209,7 +280,6 @@ func parseCachePayload(s string, c *CookieCache) error {
 			c.UpdatedAt = time.UnixMilli(int64(f)).UTC()
 			return true
 		case "version":
-			field = "version"
 			v, ok := p.str()
 			c.Version = v
 			return ok
@@ -218,7 +288,11 @@ func parseCachePayload(s string, c *CookieCache) error {
 	})
 	switch {
 	case !ok:
-		return inputErr("session_data."+field, "schema", ErrMalformed)
+		field := "session_data." + section
+		if key != "" {
+			field += "." + key
+		}
+		return inputErr(field, "schema", ErrMalformed)
 	case !haveSession:
 		return inputErr("session_data.session", "required", ErrMalformed)
 	case !haveUser:
@@ -245,20 +319,22 @@ const (
 	userRequired    = reqID | reqEmail | reqName
 )
 
-func missingField(prefix string, have, required int) string {
-	names := []string{"id", "token", "userId", "expiresAt", "email", "name"}
+func missingField(have, required int) string {
+	names := [...]string{"id", "token", "userId", "expiresAt", "email", "name"}
 	for i, n := range names {
 		if required&(1<<i) != 0 && have&(1<<i) == 0 {
-			return prefix + n
+			return n
 		}
 	}
-	return prefix
+	return ""
 }
 
-func parseCachedSession(p *jscan, s *CachedSession, field *string) bool {
+// parseCachedSession decodes the session object; on failure *field names
+// the member that broke the schema.
+func parseCachedSession(p *jscan, s *CachedSession, ar *cacheArena, field *string) bool {
 	have := 0
 	ok := p.object(func(key string) bool {
-		*field = "session." + key
+		*field = key
 		var ok bool
 		switch key {
 		case "id":
@@ -285,31 +361,33 @@ func parseCachedSession(p *jscan, s *CachedSession, field *string) bool {
 		case "updatedAt":
 			s.UpdatedAt, ok = p.date()
 		case "ipAddress":
-			s.IPAddress, ok = p.optString()
+			ok = ar.optString(p, &s.IPAddress)
 		case "userAgent":
-			s.UserAgent, ok = p.optString()
+			ok = ar.optString(p, &s.UserAgent)
 		case "activeOrganizationId":
-			s.ActiveOrganizationID, ok = p.optString()
+			ok = ar.optString(p, &s.ActiveOrganizationID)
 		case "activeTeamId":
-			s.ActiveTeamID, ok = p.optString()
+			ok = ar.optString(p, &s.ActiveTeamID)
 		case "impersonatedBy":
-			s.ImpersonatedBy, ok = p.optString()
+			ok = ar.optString(p, &s.ImpersonatedBy)
 		default:
 			ok = p.skip()
 		}
 		return ok
 	})
 	if ok && have&sessionRequired != sessionRequired {
-		*field = missingField("session.", have, sessionRequired)
+		*field = missingField(have, sessionRequired)
 		return false
 	}
 	return ok
 }
 
-func parseCachedUser(p *jscan, u *CachedUser, field *string) bool {
+// parseCachedUser decodes the user object; on failure *field names the
+// member that broke the schema.
+func parseCachedUser(p *jscan, u *CachedUser, ar *cacheArena, field *string) bool {
 	have := 0
 	ok := p.object(func(key string) bool {
-		*field = "user." + key
+		*field = key
 		var ok bool
 		switch key {
 		case "id":
@@ -325,40 +403,40 @@ func parseCachedUser(p *jscan, u *CachedUser, field *string) bool {
 		case "emailVerified":
 			u.EmailVerified, ok = p.boolean()
 		case "image":
-			u.Image, ok = p.optString()
+			ok = ar.optString(p, &u.Image)
 		case "createdAt":
 			u.CreatedAt, ok = p.date()
 		case "updatedAt":
 			u.UpdatedAt, ok = p.date()
 		case "twoFactorEnabled":
-			u.TwoFactorEnabled, ok = p.optBool()
+			ok = ar.optBool(p, &u.TwoFactorEnabled)
 		case "role":
-			u.Role, ok = p.optString()
+			ok = ar.optString(p, &u.Role)
 		case "banned":
-			u.Banned, ok = p.optBool()
+			ok = ar.optBool(p, &u.Banned)
 		case "banReason":
-			u.BanReason, ok = p.optString()
+			ok = ar.optString(p, &u.BanReason)
 		case "banExpires":
-			u.BanExpires, ok = p.optDate()
+			ok = ar.optDate(p, &u.BanExpires)
 		case "username":
-			u.Username, ok = p.optString()
+			ok = ar.optString(p, &u.Username)
 		case "displayUsername":
-			u.DisplayUsername, ok = p.optString()
+			ok = ar.optString(p, &u.DisplayUsername)
 		case "phoneNumber":
-			u.PhoneNumber, ok = p.optString()
+			ok = ar.optString(p, &u.PhoneNumber)
 		case "phoneNumberVerified":
-			u.PhoneNumberVerified, ok = p.optBool()
+			ok = ar.optBool(p, &u.PhoneNumberVerified)
 		case "isAnonymous":
-			u.IsAnonymous, ok = p.optBool()
+			ok = ar.optBool(p, &u.IsAnonymous)
 		case "stripeCustomerId":
-			u.StripeCustomerID, ok = p.optString()
+			ok = ar.optString(p, &u.StripeCustomerID)
 		default:
 			ok = p.skip()
 		}
 		return ok
 	})
 	if ok && have&userRequired != userRequired {
-		*field = missingField("user.", have, userRequired)
+		*field = missingField(have, userRequired)
 		return false
 	}
 	return ok
@@ -462,12 +540,12 @@ func (a *Auth) SignCookieCache(payload string, expiresAt time.Time) (string, err
 	payload = strings.TrimSpace(payload)
 	exp := strconv.FormatInt(expiresAt.UnixMilli(), 10)
 	h := a.getHMAC()
-	h.Write([]byte(payload[:len(payload)-1]))
+	h.writeString(payload[:len(payload)-1])
 	if strings.TrimSpace(payload[1:len(payload)-1]) != "" {
-		h.Write([]byte{','})
+		h.writeString(",")
 	}
-	h.Write([]byte(`"expiresAt":` + exp + "}"))
-	sig := base64.RawURLEncoding.EncodeToString(h.Sum(nil))
+	h.writeString(`"expiresAt":` + exp + "}")
+	sig := base64.RawURLEncoding.EncodeToString(h.digest())
 	a.putHMAC(h)
 	js := `{"session":` + payload + `,"expiresAt":` + exp + `,"signature":"` + sig + `"}`
 	return base64.RawURLEncoding.EncodeToString([]byte(js)), nil
