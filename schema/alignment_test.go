@@ -11,7 +11,9 @@ import (
 	"github.com/beep/iam/schema"
 )
 
-func alignProblems(entity any, table *schema.Table) []string { return schema.AlignStruct(entity, table) }
+func alignProblems(entity any, table *schema.Table) []string {
+	return schema.AlignStruct(entity, table)
+}
 
 // TestAlignment_DomainStructsMatchTables checks every entity of the domain
 // against its declared table in both directions: each db-tagged field has a
