@@ -37,15 +37,3 @@ func TestEmittedModuleMatchesTheSchemaDeclarations(t *testing.T) {
 			schema.BetterAuthModuleFile, schema.BetterAuthRefreshCommand, line+1, at(gl), at(wl))
 	}
 }
-
-func TestBetterAuthRunsEveryScenarioOnAFreshlyMigratedDatabase(t *testing.T) {
-	t.Parallel()
-	url := betterAuthURL(t, pgtest.NewDatabase(t))
-	run := runNodeSuite(t, url, nil)
-	conn, ok := run.Artefacts["connection"].(map[string]any)
-	require.True(t, ok, "the suite reported no connection")
-	require.Equal(t, "iam_auth", conn["role"], "Better Auth must work as iam_auth, not as a superuser")
-	for _, k := range []string{"session", "password", "apiKey", "twoFactor", "jwt", "organization"} {
-		require.Containsf(t, run.Artefacts, k, "the suite produced no %q artefact for the Go cross checks", k)
-	}
-}

@@ -87,18 +87,12 @@ var npmErr error
 var npmOut []byte
 
 // requireNodeModules installs the Node project from its lockfile (npm ci)
-// when node_modules is missing or older than package-lock.json.
+// unless node_modules already holds exactly the locked versions.
 func requireNodeModules(t *testing.T) {
 	t.Helper()
 	npm := requireTool(t, "npm")
 	npmOnce.Do(func() {
-		lock, err := os.Stat(filepath.Join(nodeDir, "package-lock.json"))
-		if err != nil {
-			npmErr = err
-			return
-		}
-		installed, err := os.Stat(filepath.Join(nodeDir, "node_modules", ".package-lock.json"))
-		if err == nil && !installed.ModTime().Before(lock.ModTime()) {
+		if installedMatchesLock() {
 			return
 		}
 		cmd := exec.Command(npm, "ci", "--no-audit", "--no-fund")
@@ -106,6 +100,43 @@ func requireNodeModules(t *testing.T) {
 		npmOut, npmErr = cmd.CombinedOutput()
 	})
 	require.NoErrorf(t, npmErr, "npm ci in interop/betterauth failed (needs registry access):\n%s", npmOut)
+}
+
+// installedMatchesLock compares package-lock.json with the hidden lockfile
+// npm keeps in node_modules: every locked package installed at its version.
+func installedMatchesLock() bool {
+	type lock struct {
+		Packages map[string]struct {
+			Version  string `json:"version"`
+			Optional bool   `json:"optional"`
+		} `json:"packages"`
+	}
+	read := func(p string) (lock, bool) {
+		var l lock
+		b, err := os.ReadFile(p)
+		return l, err == nil && json.Unmarshal(b, &l) == nil
+	}
+	want, ok := read(filepath.Join(nodeDir, "package-lock.json"))
+	if !ok {
+		return false
+	}
+	have, ok := read(filepath.Join(nodeDir, "node_modules", ".package-lock.json"))
+	if !ok {
+		return false
+	}
+	for name, p := range want.Packages {
+		if name == "" {
+			continue
+		}
+		h, ok := have.Packages[name]
+		if !ok && p.Optional {
+			continue // platform-specific optional packages: only the host's are installed
+		}
+		if !ok || h.Version != p.Version {
+			return false
+		}
+	}
+	return true
 }
 
 // nodeRun is what one run of the Node suite produced.

@@ -1,0 +1,161 @@
+package interop
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/beep/iam/betterauth"
+	"github.com/beep/iam/domain"
+	"github.com/beep/iam/pgtest"
+)
+
+// goFixtures are rows Go writes before the Node suite runs; the suite's
+// "rows Go created" scenarios sign in with them and verify them.
+type goFixtures struct {
+	Users   []goUser   `json:"users"`
+	APIKeys []goAPIKey `json:"apiKeys"`
+}
+
+type goUser struct {
+	ID       string `json:"id"`
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type goAPIKey struct {
+	ID  string `json:"id"`
+	Key string `json:"key"`
+}
+
+// newID returns "<table>__<uuidv7>", the iam id format.
+func newID(t *testing.T, table string) string {
+	t.Helper()
+	u, err := uuid.NewV7()
+	require.NoError(t, err)
+	return table + domain.IDSeparator + u.String()
+}
+
+// writeGoFixtures creates a user with a password and an API key the way a Go
+// service would (Better Auth's formats from package betterauth).
+func writeGoFixtures(t *testing.T, conn *pgx.Conn) goFixtures {
+	t.Helper()
+	ctx := context.Background()
+	u := goUser{ID: newID(t, domain.TableUser), Email: "go.user@example.com", Password: "go made this password"}
+	hash, err := betterauth.HashPassword(u.Password)
+	require.NoError(t, err)
+	_, err = conn.Exec(ctx, `INSERT INTO shared_user (id, name, email, email_verified) VALUES ($1, 'Go User', $2, true)`, u.ID, u.Email)
+	require.NoError(t, err)
+	_, err = conn.Exec(ctx, `INSERT INTO iam_account (id, account_id, provider_id, user_id, password) VALUES ($1, $2, 'credential', $2, $3)`,
+		newID(t, domain.TableAccount), u.ID, hash)
+	require.NoError(t, err)
+	key := betterauth.GenerateAPIKey("go_")
+	k := goAPIKey{ID: newID(t, domain.TableAPIKey), Key: key}
+	_, err = conn.Exec(ctx, `INSERT INTO iam_apikey (id, config_id, name, start, prefix, key, reference_id) VALUES ($1, 'default', 'made by go', $2, 'go_', $3, $4)`,
+		k.ID, betterauth.APIKeyStart(key), betterauth.HashAPIKey(key), u.ID)
+	require.NoError(t, err)
+	return goFixtures{Users: []goUser{u}, APIKeys: []goAPIKey{k}}
+}
+
+// artefact digs a string out of the suite's artefacts ("session.token").
+func artefact(t *testing.T, a map[string]any, path string) string {
+	t.Helper()
+	var cur any = a
+	for _, p := range strings.Split(path, ".") {
+		m, ok := cur.(map[string]any)
+		require.Truef(t, ok, "artefact %s: %s is not an object", path, p)
+		cur = m[p]
+	}
+	switch v := cur.(type) {
+	case string:
+		return v
+	case nil:
+		t.Fatalf("the Node suite wrote no artefact %s", path)
+	}
+	b, err := json.Marshal(cur)
+	require.NoError(t, err)
+	return string(b)
+}
+
+// TestBetterAuthRunsEveryScenarioAndSharesTheDatabaseWithGo runs the Node
+// suite once on a freshly migrated database (plus the rows Go made), as the
+// documented iam_auth login, then verifies in Go what Better Auth wrote.
+func TestBetterAuthRunsEveryScenarioAndSharesTheDatabaseWithGo(t *testing.T) {
+	t.Parallel()
+	superURL := pgtest.NewDatabase(t)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, superURL)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = conn.Close(context.Background()) })
+	fixtures := writeGoFixtures(t, conn)
+
+	// Node: signs in as Go's user, verifies Go's API key, and runs every scenario.
+	run := runNodeSuite(t, betterAuthURL(t, superURL), fixtures)
+	a := run.Artefacts
+	require.Equal(t, "iam_auth", artefact(t, a, "connection.role"), "Better Auth must work as iam_auth, not as a superuser")
+
+	auth, err := betterauth.New(betterauth.Config{Secret: domain.NewSecret(artefact(t, a, "secret"))})
+	require.NoError(t, err)
+
+	t.Run("Go verifies the session cookie Better Auth set", func(t *testing.T) {
+		tok, err := auth.VerifySignedValue(artefact(t, a, "session.cookie"))
+		require.NoError(t, err)
+		require.Equal(t, artefact(t, a, "session.token"), tok.Reveal())
+		var userID string
+		require.NoError(t, conn.QueryRow(ctx, `SELECT user_id FROM shared_session WHERE token = $1 AND expires_at > now()`, tok.Reveal()).Scan(&userID))
+		require.Equal(t, artefact(t, a, "session.userId"), userID)
+		_, err = auth.VerifySignedValue(artefact(t, a, "session.token") + ".AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+		require.Error(t, err, "a forged signature must be refused")
+	})
+
+	t.Run("Go verifies the password hash Better Auth wrote", func(t *testing.T) {
+		var hash string
+		require.NoError(t, conn.QueryRow(ctx, `SELECT password FROM iam_account WHERE user_id = $1 AND provider_id = 'credential'`, artefact(t, a, "password.userId")).Scan(&hash))
+		ok, err := betterauth.VerifyPassword(hash, artefact(t, a, "password.password"))
+		require.NoError(t, err)
+		require.True(t, ok)
+		ok, err = betterauth.VerifyPassword(hash, "not the password")
+		require.NoError(t, err)
+		require.False(t, ok)
+	})
+
+	t.Run("Go hashes the API key Better Auth issued to the stored hash", func(t *testing.T) {
+		var stored string
+		require.NoError(t, conn.QueryRow(ctx, `SELECT key FROM iam_apikey WHERE id = $1`, artefact(t, a, "apiKey.id")).Scan(&stored))
+		require.Equal(t, stored, betterauth.HashAPIKey(artefact(t, a, "apiKey.key")))
+	})
+
+	t.Run("Go decrypts the TOTP secret and backup codes Better Auth stored", func(t *testing.T) {
+		var secretCol, codesCol string
+		require.NoError(t, conn.QueryRow(ctx, `SELECT secret, backup_codes FROM iam_two_factor WHERE user_id = $1`, artefact(t, a, "twoFactor.userId")).Scan(&secretCol, &codesCol))
+		plain, err := auth.Decrypt(secretCol)
+		require.NoError(t, err)
+		require.Equal(t, artefact(t, a, "twoFactor.totpSecret"), plain)
+		codes, err := auth.Decrypt(codesCol)
+		require.NoError(t, err)
+		require.JSONEq(t, artefact(t, a, "twoFactor.backupCodes"), codes, "the used backup code is gone, the rest remain")
+	})
+
+	t.Run("Go verifies the JWT against the JWKS Better Auth served", func(t *testing.T) {
+		ks, err := betterauth.ParseJWKS([]byte(artefact(t, a, "jwt.jwks")))
+		require.NoError(t, err)
+		claims, err := betterauth.VerifyJWT(artefact(t, a, "jwt.token"), ks, time.Now(), betterauth.JWTOptions{Issuer: artefact(t, a, "baseURL")})
+		require.NoError(t, err)
+		require.Equal(t, artefact(t, a, "session.userId"), claims.Subject)
+	})
+
+	t.Run("Better Auth accepted Go's user and API key", func(t *testing.T) {
+		require.Contains(t, run.Output, "Go's users sign in with their passwords")
+		require.Contains(t, run.Output, "Go's API keys verify")
+		var n int
+		require.NoError(t, conn.QueryRow(ctx, `SELECT count(*) FROM shared_session WHERE user_id = $1`, fixtures.Users[0].ID).Scan(&n))
+		require.Equal(t, 1, n, fmt.Sprintf("one session for Go's user %s", fixtures.Users[0].ID))
+	})
+}
