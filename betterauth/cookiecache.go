@@ -106,6 +106,8 @@ func (a *Auth) VerifyCookieCache(value string, now time.Time) (*CookieCache, err
 	}
 
 	p := jscan{s: string(dec)}
+	c := &CookieCache{}
+	var schema schemaCheck
 	var sessStart, sessEnd int
 	var expText, sig string
 	var exp int64
@@ -118,7 +120,9 @@ func (a *Auth) VerifyCookieCache(value string, now time.Time) (*CookieCache, err
 			}
 			seen[0] = true
 			sessStart = p.i
-			ok := p.skip()
+			// Decode S in the same pass; schema problems are reported
+			// only after the signature verified, as Better Auth does.
+			ok := parseCachePayload(&p, c, &schema)
 			sessEnd = p.i
 			return ok
 		case "expiresAt":
@@ -169,9 +173,13 @@ func (a *Auth) VerifyCookieCache(value string, now time.Time) (*CookieCache, err
 		return nil, inputErr("session_data", "hmac", ErrInvalidSignature)
 	}
 
-	c := &CookieCache{Payload: p.s[sessStart:sessEnd], ExpiresAt: time.UnixMilli(exp).UTC()}
-	if err := parseCachePayload(c.Payload, c); err != nil {
-		return nil, err
+	if schema.err != nil {
+		return nil, schema.err
+	}
+	c.Payload = p.s[sessStart:sessEnd]
+	c.ExpiresAt = time.UnixMilli(exp).UTC()
+	if c.Version == "" {
+		c.Version = "1"
 	}
 	nowMs := now.UnixMilli()
 	if exp < nowMs {
@@ -254,56 +262,77 @@ func (ar *cacheArena) optDate(p *jscan, dst **time.Time) bool {
 	return true
 }
 
-func parseCachePayload(s string, c *CookieCache) error {
-	p := jscan{s: s}
+// schemaCheck records the first member that breaks Better Auth's cookie
+// cache schema while decoding goes on (the JSON itself must stay valid).
+type schemaCheck struct{ err error }
+
+func (sc *schemaCheck) fail(field string) {
+	if sc.err == nil {
+		sc.err = inputErr("session_data."+field, "schema", ErrMalformed)
+	}
+}
+
+// member reads one member value with read; when the value has the wrong type
+// it records the schema problem and skips the value. It returns false only
+// for invalid JSON.
+func (p *jscan) member(sc *schemaCheck, section, key string, read func() bool) bool {
+	start, depth := p.i, p.depth
+	if read() {
+		return true
+	}
+	p.i, p.depth = start, depth
+	sc.fail(section + key)
+	return p.skip()
+}
+
+// parseCachePayload decodes S = {session, user, updatedAt, version} at the
+// scanner's position into c.
+func parseCachePayload(p *jscan, c *CookieCache, sc *schemaCheck) bool {
 	var haveSession, haveUser, haveUpdated bool
-	var section, key string
 	ok := p.object(func(k string) bool {
-		section, key = k, ""
 		switch k {
 		case "session":
 			haveSession = true
-			return parseCachedSession(&p, &c.Session, &c.arena, &key)
+			if p.peek() != '{' {
+				sc.fail("session")
+				return p.skip()
+			}
+			return parseCachedSession(p, &c.Session, &c.arena, sc)
 		case "user":
 			haveUser = true
-			return parseCachedUser(&p, &c.User, &c.arena, &key)
+			if p.peek() != '{' {
+				sc.fail("user")
+				return p.skip()
+			}
+			return parseCachedUser(p, &c.User, &c.arena, sc)
 		case "updatedAt":
-			t, ok := p.number()
-			if !ok {
-				return false
-			}
-			f, err := strconv.ParseFloat(t, 64)
-			if err != nil {
-				return false
-			}
 			haveUpdated = true
-			c.UpdatedAt = time.UnixMilli(int64(f)).UTC()
-			return true
+			return p.member(sc, "", k, func() bool {
+				t, ok := p.number()
+				if !ok {
+					return false
+				}
+				f, err := strconv.ParseFloat(t, 64)
+				c.UpdatedAt = time.UnixMilli(int64(f)).UTC()
+				return err == nil
+			})
 		case "version":
-			v, ok := p.str()
-			c.Version = v
-			return ok
+			return p.member(sc, "", k, func() (ok bool) {
+				c.Version, ok = p.str()
+				return ok
+			})
 		}
 		return p.skip()
 	})
 	switch {
-	case !ok:
-		field := "session_data." + section
-		if key != "" {
-			field += "." + key
-		}
-		return inputErr(field, "schema", ErrMalformed)
 	case !haveSession:
-		return inputErr("session_data.session", "required", ErrMalformed)
+		sc.fail("session")
 	case !haveUser:
-		return inputErr("session_data.user", "required", ErrMalformed)
+		sc.fail("user")
 	case !haveUpdated:
-		return inputErr("session_data.updatedAt", "required", ErrMalformed)
+		sc.fail("updatedAt")
 	}
-	if c.Version == "" {
-		c.Version = "1"
-	}
-	return nil
+	return ok
 }
 
 // Required members of the cached session and user (Better Auth's core
@@ -329,115 +358,112 @@ func missingField(have, required int) string {
 	return ""
 }
 
-// parseCachedSession decodes the session object; on failure *field names
-// the member that broke the schema.
-func parseCachedSession(p *jscan, s *CachedSession, ar *cacheArena, field *string) bool {
+// parseCachedSession decodes the session object, recording schema problems
+// in sc.
+func parseCachedSession(p *jscan, s *CachedSession, ar *cacheArena, sc *schemaCheck) bool {
 	have := 0
 	ok := p.object(func(key string) bool {
-		*field = key
-		var ok bool
-		switch key {
-		case "id":
-			s.ID, ok = p.str()
-			have |= reqID
-		case "token":
-			var t string
-			t, ok = p.str()
-			s.Token = domain.NewSecret(t)
-			have |= reqToken
-		case "userId":
-			have |= reqUserID
-			// z.coerce.string(): numeric ids are accepted as text.
-			if p.peek() == '"' {
-				s.UserID, ok = p.str()
-			} else {
-				s.UserID, ok = p.number()
+		return p.member(sc, "session.", key, func() (ok bool) {
+			switch key {
+			case "id":
+				s.ID, ok = p.str()
+				have |= reqID
+			case "token":
+				var t string
+				t, ok = p.str()
+				s.Token = domain.NewSecret(t)
+				have |= reqToken
+			case "userId":
+				have |= reqUserID
+				// z.coerce.string(): numeric ids are accepted as text.
+				if p.peek() == '"' {
+					s.UserID, ok = p.str()
+				} else {
+					s.UserID, ok = p.number()
+				}
+			case "expiresAt":
+				s.ExpiresAt, ok = p.date()
+				have |= reqExpiresAt
+			case "createdAt":
+				s.CreatedAt, ok = p.date()
+			case "updatedAt":
+				s.UpdatedAt, ok = p.date()
+			case "ipAddress":
+				ok = ar.optString(p, &s.IPAddress)
+			case "userAgent":
+				ok = ar.optString(p, &s.UserAgent)
+			case "activeOrganizationId":
+				ok = ar.optString(p, &s.ActiveOrganizationID)
+			case "activeTeamId":
+				ok = ar.optString(p, &s.ActiveTeamID)
+			case "impersonatedBy":
+				ok = ar.optString(p, &s.ImpersonatedBy)
+			default:
+				ok = p.skip()
 			}
-		case "expiresAt":
-			s.ExpiresAt, ok = p.date()
-			have |= reqExpiresAt
-		case "createdAt":
-			s.CreatedAt, ok = p.date()
-		case "updatedAt":
-			s.UpdatedAt, ok = p.date()
-		case "ipAddress":
-			ok = ar.optString(p, &s.IPAddress)
-		case "userAgent":
-			ok = ar.optString(p, &s.UserAgent)
-		case "activeOrganizationId":
-			ok = ar.optString(p, &s.ActiveOrganizationID)
-		case "activeTeamId":
-			ok = ar.optString(p, &s.ActiveTeamID)
-		case "impersonatedBy":
-			ok = ar.optString(p, &s.ImpersonatedBy)
-		default:
-			ok = p.skip()
-		}
-		return ok
+			return ok
+		})
 	})
 	if ok && have&sessionRequired != sessionRequired {
-		*field = missingField(have, sessionRequired)
-		return false
+		sc.fail("session." + missingField(have, sessionRequired))
 	}
 	return ok
 }
 
-// parseCachedUser decodes the user object; on failure *field names the
-// member that broke the schema.
-func parseCachedUser(p *jscan, u *CachedUser, ar *cacheArena, field *string) bool {
+// parseCachedUser decodes the user object, recording schema problems in sc.
+func parseCachedUser(p *jscan, u *CachedUser, ar *cacheArena, sc *schemaCheck) bool {
 	have := 0
 	ok := p.object(func(key string) bool {
-		*field = key
-		var ok bool
-		switch key {
-		case "id":
-			u.ID, ok = p.str()
-			have |= reqID
-		case "name":
-			u.Name, ok = p.str()
-			have |= reqName
-		case "email":
-			u.Email, ok = p.str()
-			u.Email = strings.ToLower(u.Email)
-			have |= reqEmail
-		case "emailVerified":
-			u.EmailVerified, ok = p.boolean()
-		case "image":
-			ok = ar.optString(p, &u.Image)
-		case "createdAt":
-			u.CreatedAt, ok = p.date()
-		case "updatedAt":
-			u.UpdatedAt, ok = p.date()
-		case "twoFactorEnabled":
-			ok = ar.optBool(p, &u.TwoFactorEnabled)
-		case "role":
-			ok = ar.optString(p, &u.Role)
-		case "banned":
-			ok = ar.optBool(p, &u.Banned)
-		case "banReason":
-			ok = ar.optString(p, &u.BanReason)
-		case "banExpires":
-			ok = ar.optDate(p, &u.BanExpires)
-		case "username":
-			ok = ar.optString(p, &u.Username)
-		case "displayUsername":
-			ok = ar.optString(p, &u.DisplayUsername)
-		case "phoneNumber":
-			ok = ar.optString(p, &u.PhoneNumber)
-		case "phoneNumberVerified":
-			ok = ar.optBool(p, &u.PhoneNumberVerified)
-		case "isAnonymous":
-			ok = ar.optBool(p, &u.IsAnonymous)
-		case "stripeCustomerId":
-			ok = ar.optString(p, &u.StripeCustomerID)
-		default:
-			ok = p.skip()
-		}
-		return ok
+		return p.member(sc, "user.", key, func() (ok bool) {
+			switch key {
+			case "id":
+				u.ID, ok = p.str()
+				have |= reqID
+			case "name":
+				u.Name, ok = p.str()
+				have |= reqName
+			case "email":
+				u.Email, ok = p.str()
+				u.Email = strings.ToLower(u.Email)
+				have |= reqEmail
+			case "emailVerified":
+				u.EmailVerified, ok = p.boolean()
+			case "image":
+				ok = ar.optString(p, &u.Image)
+			case "createdAt":
+				u.CreatedAt, ok = p.date()
+			case "updatedAt":
+				u.UpdatedAt, ok = p.date()
+			case "twoFactorEnabled":
+				ok = ar.optBool(p, &u.TwoFactorEnabled)
+			case "role":
+				ok = ar.optString(p, &u.Role)
+			case "banned":
+				ok = ar.optBool(p, &u.Banned)
+			case "banReason":
+				ok = ar.optString(p, &u.BanReason)
+			case "banExpires":
+				ok = ar.optDate(p, &u.BanExpires)
+			case "username":
+				ok = ar.optString(p, &u.Username)
+			case "displayUsername":
+				ok = ar.optString(p, &u.DisplayUsername)
+			case "phoneNumber":
+				ok = ar.optString(p, &u.PhoneNumber)
+			case "phoneNumberVerified":
+				ok = ar.optBool(p, &u.PhoneNumberVerified)
+			case "isAnonymous":
+				ok = ar.optBool(p, &u.IsAnonymous)
+			case "stripeCustomerId":
+				ok = ar.optString(p, &u.StripeCustomerID)
+			default:
+				ok = p.skip()
+			}
+			return ok
+		})
 	})
 	if ok && have&userRequired != userRequired {
-		*field = missingField(have, userRequired)
-		return false
+		sc.fail("user." + missingField(have, userRequired))
 	}
 	return ok
 }

@@ -51,6 +51,10 @@ func (p *jscan) strEnd() (end int, escaped, ok bool) {
 	i := p.i + 1
 	for i < len(p.s) {
 		c := p.s[i]
+		if !strSpecial[c] {
+			i++
+			continue
+		}
 		switch {
 		case c == '"':
 			return i, escaped, true
@@ -83,6 +87,15 @@ func (p *jscan) strEnd() (end int, escaped, ok bool) {
 	}
 	return 0, false, false
 }
+
+// strSpecial marks the bytes that end the fast path inside a string.
+var strSpecial = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = true
+	}
+	t['"'], t['\\'] = true, true
+	return t
+}()
 
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
