@@ -20,7 +20,7 @@ func (s *Schema) SQLUp(refresh string) string {
 	if refresh != "" {
 		fmt.Fprintf(&b, "-- Refresh with: %s\n", refresh)
 	}
-	fmt.Fprintf(&b, "-- Schema %q: %d tables.\n", s.Name, len(s.Tables))
+	fmt.Fprintf(&b, "-- Schema %q: %d table(s).\n", s.Name, len(s.Tables))
 
 	if len(s.Enums) > 0 {
 		b.WriteString("\n-- Enums (values from package domain)\n")

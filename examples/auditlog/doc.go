@@ -1,0 +1,16 @@
+// Package auditlog shows how an application extends the IAM schema with its
+// own table, the way the seed's README does with its audit log: an
+// organization-scoped table with action, performed_by and jsonb metadata,
+// two indexes (organization+action, performed_by) and relations to the
+// organization and the user.
+//
+// The table is declared here, in the application's package, with the same
+// factory as the built-in tables (schema.NewOrgTable gives it the global
+// columns, organization_id, row level security and the updated_at/version
+// trigger). It is rendered into the application's own migration
+// (migrations/0001_audit_log.up.sql, refreshed by `go run
+// ./examples/auditlog/cmd/render`), applied by its own migrator with its own
+// version table after the IAM migrations, and checked with the same tools:
+// schema.AlignStruct against the AuditLog struct, migrate.Check against a
+// live database.
+package auditlog
