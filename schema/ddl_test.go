@@ -3,6 +3,7 @@ package schema_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgerrcode"
@@ -230,4 +231,38 @@ func TestDDL_DownRemovesEverythingButRolesAndUpRestoresIt(t *testing.T) {
 	r, err := migrate.Check(ctx, conn, schema.IAM(), migrate.WithMigrations(m))
 	require.NoError(t, err)
 	require.True(t, r.OK(), "%v", r.Drifts)
+}
+
+// TestDDL_RoleCreationWithoutSuperuserIsANotice: a migrating role that may
+// not create BYPASSRLS roles gets a NOTICE, not a failed migration.
+func TestDDL_RoleCreationWithoutSuperuserIsANotice(t *testing.T) {
+	t.Parallel()
+	url := pgtest.NewDatabase(t, pgtest.Empty())
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, url)
+	require.NoError(t, err)
+	defer func() { _ = admin.Close(ctx) }()
+	suffix := strings.ToLower(strings.ReplaceAll(t.Name(), "/", "_"))[len("testddl_"):]
+	migrator, bypass := "mig_"+suffix, "bypass_"+suffix
+	_, err = admin.Exec(ctx, `CREATE ROLE `+migrator+` LOGIN CREATEROLE`)
+	require.NoError(t, err)
+	t.Cleanup(func() { _, _ = admin.Exec(context.Background(), `DROP ROLE IF EXISTS `+migrator) })
+
+	s := schema.MustNew("roles", nil, schema.WithRoles(&schema.Role{Name: bypass, BypassRLS: true, Doc: "test"}))
+	cfg, err := pgx.ParseConfig(url)
+	require.NoError(t, err)
+	cfg.User = migrator
+	var notices []string
+	cfg.OnNotice = func(_ *pgconn.PgConn, n *pgconn.Notice) { notices = append(notices, n.Message) }
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	require.NoError(t, err)
+	defer func() { _ = conn.Close(ctx) }()
+
+	_, err = conn.Exec(ctx, s.SQLUp(""))
+	require.NoError(t, err, "the migration goes on")
+	require.Len(t, notices, 1)
+	require.Contains(t, notices[0], "not permitted to create role "+bypass)
+	var exists bool
+	require.NoError(t, admin.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)`, bypass).Scan(&exists))
+	require.False(t, exists)
 }
