@@ -1,8 +1,12 @@
 package schema_test
 
 import (
+	"encoding/xml"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -36,4 +40,21 @@ func TestRendering_IsDeterministic(t *testing.T) {
 	require.Equal(t, s.Mermaid(), s.Mermaid())
 	require.Equal(t, s.SVG(), s.SVG())
 	require.Equal(t, s.DocsReference(), s.DocsReference())
+}
+
+func TestSVG_IsWellFormedXML(t *testing.T) {
+	t.Parallel()
+	dec := xml.NewDecoder(strings.NewReader(schema.IAM().SVG()))
+	elements := 0
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		require.NoError(t, err)
+		if _, ok := tok.(xml.StartElement); ok {
+			elements++
+		}
+	}
+	require.Greater(t, elements, 25*10, "a box and rows per table")
 }

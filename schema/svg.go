@@ -53,11 +53,12 @@ func (s *Schema) SVG() string {
 
 	var b strings.Builder
 	fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>
-<!-- %s Refresh with: %s -->
+<!-- %s -->
 <svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="11">
+<desc>Refresh with: %s</desc>
 <rect width="100%%" height="100%%" fill="#ffffff"/>
 <text x="%d" y="%d" font-size="16" font-weight="bold">%s schema: %d tables (blue: organization-scoped, RLS; grey: global)</text>
-`, GeneratedHeader, DiagramCommand, width, height, width, height, svgMargin, svgMargin+4, html.EscapeString(s.Name), len(s.Tables))
+`, GeneratedHeader, width, height, width, height, html.EscapeString(DiagramCommand), svgMargin, svgMargin+4, html.EscapeString(s.Name), len(s.Tables))
 
 	// Foreign key lines first, so the boxes are drawn over them.
 	b.WriteString(`<g stroke="#8a8a8a" stroke-width="1" fill="none" opacity="0.55">` + "\n")
