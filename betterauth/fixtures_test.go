@@ -101,6 +101,21 @@ var (
 
 func load(t testing.TB) (*vectors, *live) {
 	t.Helper()
+	loadFixtures()
+	require.NoError(t, loadErr, "loading testdata fixtures")
+	return &vec, &liveData
+}
+
+// mustLoad is load for Example functions, which have no testing.TB.
+func mustLoad() (*vectors, *live) {
+	loadFixtures()
+	if loadErr != nil {
+		panic("loading testdata fixtures: " + loadErr.Error())
+	}
+	return &vec, &liveData
+}
+
+func loadFixtures() {
 	loadOnce.Do(func() {
 		b, err := os.ReadFile("testdata/vectors.json")
 		if err != nil {
@@ -117,8 +132,6 @@ func load(t testing.TB) (*vectors, *live) {
 		}
 		loadErr = json.Unmarshal(b, &liveData)
 	})
-	require.NoError(t, loadErr, "loading testdata fixtures")
-	return &vec, &liveData
 }
 
 func newAuth(t testing.TB, mutate ...func(*betterauth.Config)) *betterauth.Auth {
