@@ -9,7 +9,7 @@ import (
 // SVG layout constants (pixels).
 const (
 	svgCols      = 5
-	svgBoxWidth  = 250
+	svgBoxWidth  = 290
 	svgRowHeight = 15
 	svgGapX      = 90
 	svgGapY      = 50
