@@ -10,8 +10,9 @@
 //
 // betterauth sits on top of store: the parts that need the database (session
 // lookup in one round trip, API key verification as one conditional UPDATE)
-// call into store, while everything in this package that needs no database is
-// pure Go and is tested without one:
+// are the store's, passed in as functions at the seam ([RequestSession],
+// [VerifyAPIKey] with an [APIKeyApplier]); everything else in this package
+// needs no database, is pure Go and is tested without one:
 //
 //   - the signed session cookie and bearer token (HMAC-SHA256, better-call's
 //     format): [Auth.SessionToken], [Auth.VerifySignedValue],
@@ -31,10 +32,19 @@
 //
 // Every failure wraps one of the sentinel errors ([ErrMalformed],
 // [ErrInvalidSignature], [ErrExpired], [ErrWrongSecret],
-// [ErrUnknownSecretVersion], [ErrNoCredentials]) so callers use errors.Is.
+// [ErrUnknownSecretVersion], [ErrNoCredentials], [ErrInvalidAPIKey],
+// [ErrConfig]) so callers use errors.Is.
 // Input errors are [*InputError] values naming the field and the rule.
 // No error string ever contains a secret, a token, a key or a password, and
 // no function panics on any input: every parser is fuzzed.
+//
+// # API key verification
+//
+// [APIKeyPolicy.Evaluate] documents, step by step, what verifying a key does
+// to its row in Better Auth (enabled, expiry with delete, remaining with
+// refill, the rate-limit window measured from the last request). It is the
+// reference the store's single SQL statement is tested against: run both on
+// the same rows and times and compare decision and row.
 //
 // # Formats
 //

@@ -29,6 +29,11 @@ var ErrUnknownSecretVersion = errors.New("secret version not configured")
 // bearer token (or a cookie cache, for the cookie-cache functions).
 var ErrNoCredentials = errors.New("no credentials in request")
 
+// ErrInvalidAPIKey means no API key row has the presented key's hash
+// (Better Auth's 401 INVALID_API_KEY). The store returns it from an
+// [APIKeyApplier] when its statement finds no row.
+var ErrInvalidAPIKey = errors.New("invalid API key")
+
 // ErrConfig is matched by every error from [New] about an unusable [Config].
 var ErrConfig = errors.New("invalid betterauth config")
 
