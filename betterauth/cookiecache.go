@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -69,12 +70,22 @@ type CookieCache struct {
 	// it was written).
 	ExpiresAt time.Time
 	// Payload is the verified JSON of {session, user, updatedAt, version},
-	// for application fields this package does not type. It is not secret
-	// free: it contains the session token.
-	Payload string
+	// for application fields this package does not type. It contains the
+	// session token, so it is a Secret.
+	Payload domain.Secret
 
 	arena cacheArena
 }
+
+// String implements fmt.Stringer with ids and times only: no token, and no
+// personal data in logs.
+func (c CookieCache) String() string {
+	return "betterauth.CookieCache{session: " + c.Session.ID + ", user: " + c.User.ID +
+		", expires: " + c.ExpiresAt.Format(time.RFC3339) + "}"
+}
+
+// GoString implements fmt.GoStringer like String.
+func (c CookieCache) GoString() string { return c.String() }
 
 var decodePool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
@@ -97,6 +108,13 @@ var decodePool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return 
 func (a *Auth) VerifyCookieCache(value string, now time.Time) (*CookieCache, error) {
 	if len(value) > maxCookieCacheLen {
 		return nil, inputErr("session_data", "max_length", ErrMalformed)
+	}
+	if strings.IndexByte(value, '%') >= 0 { // better-call URL-decodes cookie values
+		dec, err := url.PathUnescape(value)
+		if err != nil {
+			return nil, inputErr("session_data", "url_encoding", ErrMalformed)
+		}
+		value = dec
 	}
 	bp := decodePool.Get().(*[]byte)
 	dec, ok := decodeBase64URL((*bp)[:0], value)
@@ -176,7 +194,7 @@ func (a *Auth) VerifyCookieCache(value string, now time.Time) (*CookieCache, err
 	if schema.err != nil {
 		return nil, schema.err
 	}
-	c.Payload = p.s[sessStart:sessEnd]
+	c.Payload = domain.NewSecret(p.s[sessStart:sessEnd])
 	c.ExpiresAt = time.UnixMilli(exp).UTC()
 	if c.Version == "" {
 		c.Version = "1"

@@ -66,7 +66,7 @@ func TestVerifyCookieCache_DecodesEscapedStringsLikeJavaScript(t *testing.T) {
 	require.Equal(t, v.CookieCache.ExpiresAt, c.ExpiresAt.UnixMilli())
 
 	var payload map[string]any
-	require.NoError(t, json.Unmarshal([]byte(c.Payload), &payload))
+	require.NoError(t, json.Unmarshal([]byte(c.Payload.Reveal()), &payload))
 	require.Equal(t, "1", payload["version"])
 }
 
@@ -76,7 +76,7 @@ func TestSignCookieCache_EqualsBetterAuthOutput(t *testing.T) {
 	a := newAuth(t)
 	c, err := a.VerifyCookieCache(v.CookieCache.Value, liveNow)
 	require.NoError(t, err)
-	got, err := a.SignCookieCache(c.Payload, time.UnixMilli(v.CookieCache.ExpiresAt))
+	got, err := a.SignCookieCache(c.Payload.Reveal(), time.UnixMilli(v.CookieCache.ExpiresAt))
 	require.NoError(t, err)
 	require.Equal(t, v.CookieCache.Value, got)
 
@@ -98,7 +98,7 @@ func TestVerifyCookieCache_RejectsExpiredCacheAndSession(t *testing.T) {
 	// A cache that outlives its session: re-sign the live payload far out.
 	c, err := a.VerifyCookieCache(value, liveNow)
 	require.NoError(t, err)
-	long, err := a.SignCookieCache(c.Payload, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
+	long, err := a.SignCookieCache(c.Payload.Reveal(), time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
 	require.NoError(t, err)
 	_, err = a.VerifyCookieCache(long, c.Session.ExpiresAt)
 	require.NoError(t, err)
@@ -235,4 +235,21 @@ func TestSessionFromCookieCache_JoinsChunkedCookies(t *testing.T) {
 	require.Equal(t, data, v)
 	_, err := a.SessionFromCookieCache(r, liveNow)
 	require.NoError(t, err)
+}
+
+func TestCookieCache_PrintsNoTokenOrPersonalData(t *testing.T) {
+	t.Parallel()
+	_, lv := load(t)
+	c, err := newAuth(t).VerifyCookieCache(liveSessionData(t, lv), liveNow)
+	require.NoError(t, err)
+	for _, f := range []string{"%v", "%+v", "%#v", "%s"} {
+		for _, x := range []any{c, *c} {
+			out := sprintf(f, x)
+			require.NotContains(t, out, "PSZezV0j", f)
+			require.NotContains(t, out, "alice", f)
+		}
+	}
+	b, err := json.Marshal(c)
+	require.NoError(t, err)
+	require.NotContains(t, string(b), "PSZezV0j")
 }
