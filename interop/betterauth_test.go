@@ -3,6 +3,7 @@ package interop
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -36,4 +37,16 @@ func TestEmittedModuleMatchesTheSchemaDeclarations(t *testing.T) {
 		t.Fatalf("interop/betterauth/%s differs from a fresh rendering of the schema; refresh it with:\n  %s\nfirst difference at line %d:\n  committed: %s\n  rendered:  %s",
 			schema.BetterAuthModuleFile, schema.BetterAuthRefreshCommand, line+1, at(gl), at(wl))
 	}
+}
+
+func TestEmittedModuleTypeChecksAgainstBetterAuth(t *testing.T) {
+	t.Parallel()
+	node := requireNode(t)
+	requireNodeModules(t)
+	// tsc --noEmit over iam.ts and the suite: withIam's options type-check against
+	// betterAuth() and the plugins' endpoints are typed on auth.api.
+	cmd := exec.Command(node, filepath.Join("node_modules", "typescript", "bin", "tsc"), "-p", ".")
+	cmd.Dir = nodeDir
+	out, err := cmd.CombinedOutput()
+	require.NoErrorf(t, err, "TypeScript reports errors in interop/betterauth (iam.ts is generated: fix schema/drizzle.go):\n%s", out)
 }

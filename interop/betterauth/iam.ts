@@ -5,6 +5,7 @@
 //   const db = drizzle(new Pool({ connectionString }));
 //   export const auth = betterAuth(withIam({ plugins: [organization(), ...] }, db));
 // The connection's role must bypass row-level security (iam_auth); see docs/betterauth.md.
+import type { BetterAuthOptions } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { sql } from "drizzle-orm";
 import { bigint, boolean, integer, jsonb, pgEnum, pgTable, text, timestamp, type AnyPgColumn } from "drizzle-orm/pg-core";
@@ -665,22 +666,20 @@ export function iamGenerateId({ model }: { model: string; size?: number }): stri
  * the Drizzle adapter on the iam schema (transactions on), iam ids, and sessions kept in
  * the database even with a secondary storage (Go services verify them there).
  * Pass the Drizzle database (drizzle-orm/node-postgres) that connects as a role that
- * bypasses row-level security.
+ * bypasses row-level security (a login whose sessions SET role iam_auth).
  */
-export function withIam<O extends Record<string, any>>(options: O, db: any) {
-  const advanced = (options.advanced ?? {}) as Record<string, any>;
-  const session = (options.session ?? {}) as Record<string, any>;
+export function withIam<O extends BetterAuthOptions>(
+  options: O,
+  db: Parameters<typeof drizzleAdapter>[0],
+): O & { database: ReturnType<typeof drizzleAdapter> } {
+  const advanced = options.advanced ?? {};
   return {
     ...options,
     database: drizzleAdapter(db, { provider: "pg", schema, transaction: true }),
-    session: { ...session, storeSessionInDatabase: true },
+    session: { ...options.session, storeSessionInDatabase: true },
     advanced: {
       ...advanced,
-      database: { ...(advanced.database ?? {}), generateId: iamGenerateId },
+      database: { ...advanced.database, generateId: iamGenerateId },
     },
-  } as Omit<O, "database" | "session" | "advanced"> & {
-    database: ReturnType<typeof drizzleAdapter>;
-    session: O["session"] & { storeSessionInDatabase: true };
-    advanced: O["advanced"] & { database: { generateId: typeof iamGenerateId } };
   };
 }

@@ -120,7 +120,7 @@ export const appOptions = {
   emailAndPassword: { enabled: true },
   rateLimit: {
     enabled: true,
-    storage: "database",
+    storage: "database" as const,
     window: 60,
     max: 1000,
     customRules: { "/ok": { window: 60, max: 2 } },
