@@ -200,7 +200,10 @@ func (a *Auth) putHMAC(m *macState) {
 
 // ConfigFromEnv reads BETTER_AUTH_SECRETS, BETTER_AUTH_SECRET and AUTH_SECRET
 // the way Better Auth does, through lookup (os.Getenv in production, a map in
-// tests). Only the secrets are set; the rest of Config keeps its zero value.
+// tests). SecureCookies is set as Better Auth derives useSecureCookies when
+// the option is unset: BETTER_AUTH_URL starts with "https://", or there is
+// no BETTER_AUTH_URL and NODE_ENV is "production". The rest of Config keeps
+// its zero value.
 func ConfigFromEnv(lookup func(string) string) (Config, error) {
 	var cfg Config
 	if v := lookup("BETTER_AUTH_SECRETS"); v != "" {
@@ -215,6 +218,11 @@ func ConfigFromEnv(lookup func(string) string) (Config, error) {
 		legacy = lookup("AUTH_SECRET")
 	}
 	cfg.Secret = domain.NewSecret(legacy)
+	if u := lookup("BETTER_AUTH_URL"); u != "" {
+		cfg.SecureCookies = strings.HasPrefix(u, "https://")
+	} else {
+		cfg.SecureCookies = lookup("NODE_ENV") == "production"
+	}
 	return cfg, nil
 }
 

@@ -240,6 +240,20 @@ func TestConfigFromEnv_ParsesRotationAndLegacySecret(t *testing.T) {
 	require.Equal(t, "new-secret-value", cfg.Secrets[0].Value.Reveal())
 	require.Equal(t, "old-secret-value", cfg.Secrets[1].Value.Reveal())
 	require.Equal(t, "legacy-secret-value", cfg.Secret.Reveal())
+	require.False(t, cfg.SecureCookies)
+
+	for _, c := range []struct {
+		env    map[string]string
+		secure bool
+	}{
+		{map[string]string{"BETTER_AUTH_URL": "https://app.example.com"}, true},
+		{map[string]string{"BETTER_AUTH_URL": "http://localhost:3000", "NODE_ENV": "production"}, false},
+		{map[string]string{"NODE_ENV": "production"}, true},
+	} {
+		cfg, err := betterauth.ConfigFromEnv(func(k string) string { return c.env[k] })
+		require.NoError(t, err)
+		require.Equal(t, c.secure, cfg.SecureCookies, c.env)
+	}
 
 	for _, s := range []string{"nocolon", "x:val", "-1:val", "1:", "1:a,,2:b"} {
 		_, err := betterauth.ParseSecrets(s)
