@@ -64,6 +64,9 @@ func fillSecrets(t *testing.T, v reflect.Value) map[string]string {
 	markers := map[string]string{}
 	walkFields(v, func(f reflect.StructField, fv reflect.Value) {
 		col := f.Tag.Get("db")
+		if col == "" {
+			col = f.Name // params and patches have no columns
+		}
 		marker := fmt.Sprintf("LEAKMARK%02dx%s", len(markers), strings.ReplaceAll(col, "_", ""))
 		switch f.Type {
 		case secretType:
@@ -231,5 +234,30 @@ func TestAllEntities_HaveValidateNewPatchAndDecode(t *testing.T) {
 	for _, e := range domain.AllEntities() {
 		_, ok := e.(interface{ Validate() error })
 		require.Truef(t, ok, "%T has no Validate method", e)
+	}
+}
+
+func TestSecrets_InParamsAndPatchesNeverPrint(t *testing.T) {
+	t.Parallel()
+	inputs := []any{
+		domain.SessionParams{}, domain.AccountParams{}, domain.AccountPatch{}, domain.VerificationParams{},
+		domain.VerificationPatch{}, domain.TwoFactorParams{}, domain.TwoFactorPatch{}, domain.PasskeyParams{},
+		domain.APIKeyParams{}, domain.JWKSParams{}, domain.DeviceCodeParams{}, domain.SCIMProviderParams{},
+		domain.SCIMProviderPatch{}, domain.OAuthApplicationParams{}, domain.OAuthApplicationPatch{},
+		domain.OAuthAccessTokenParams{},
+	}
+	for _, in := range inputs {
+		ptr := reflect.New(reflect.TypeOf(in))
+		markers := fillSecrets(t, ptr.Elem())
+		require.NotEmptyf(t, markers, "%T has no secret field", in)
+		b, err := json.Marshal(ptr.Interface())
+		require.NoError(t, err)
+		var text bytes.Buffer
+		slog.New(slog.NewTextHandler(&text, nil)).Info("input", "value", ptr.Elem().Interface())
+		out := string(b) + fmt.Sprintf("%v %+v %#v %s %q %x", ptr.Elem().Interface(), ptr.Elem().Interface(),
+			ptr.Elem().Interface(), ptr.Elem().Interface(), ptr.Elem().Interface(), ptr.Elem().Interface()) + text.String()
+		for col, m := range markers {
+			require.NotContainsf(t, out, m, "%T: secret %s leaked", in, col)
+		}
 	}
 }
