@@ -54,6 +54,12 @@ type Drift struct {
 
 // String renders the drift on one line, without the table.
 func (d Drift) String() string {
+	if d.Kind == KindMigration {
+		if d.Problem == Missing {
+			return fmt.Sprintf("migration %s: pending: the database is at version %s of %s; run `iam migrate up`", d.Name, d.Got, d.Want)
+		}
+		return fmt.Sprintf("migration %s: the database is at version %s, newer than this binary knows (%s); upgrade iam", d.Name, d.Got, d.Want)
+	}
 	s := d.Kind + " " + d.Name + ": " + d.Problem
 	if d.Field != "" {
 		s += " " + d.Field

@@ -199,3 +199,16 @@ func TestCheck_JSONReportListsDrifts(t *testing.T) {
 	require.NoError(t, r.WriteText(&text))
 	require.Contains(t, text.String(), "shared_session:\n  index session_token_idx: missing: want (token), got (none)\n")
 }
+
+func TestCheck_PendingMigrationsAreReported(t *testing.T) {
+	t.Parallel()
+	conn := pgtest.NewConn(t)
+	_, err := conn.Exec(context.Background(), `DELETE FROM iam_schema_migrations WHERE version = (SELECT max(version) FROM iam_schema_migrations)`)
+	require.NoError(t, err)
+	r := checkIAM(t, conn, schema.IAM())
+	require.Len(t, r.Drifts, 1)
+	latest := migrate.Default().Latest()
+	require.Equal(t, migrate.Drift{Kind: migrate.KindMigration, Name: migrate.DefaultTable, Problem: migrate.Missing, Field: "version",
+		Want: strconv.Itoa(latest), Got: strconv.Itoa(latest - 1)}, r.Drifts[0])
+	require.Contains(t, r.Drifts[0].String(), "run `iam migrate up`")
+}
