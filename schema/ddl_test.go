@@ -3,8 +3,10 @@ package schema_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgerrcode"
 	"github.com/jackc/pgx/v5"
@@ -265,4 +267,71 @@ func TestDDL_RoleCreationWithoutSuperuserIsANotice(t *testing.T) {
 	var exists bool
 	require.NoError(t, admin.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)`, bypass).Scan(&exists))
 	require.False(t, exists)
+}
+
+// TestDDL_BetterAuthMinimalInsertsSucceed writes one row into every Better
+// Auth table the way Better Auth does at the least — only the fields it
+// requires, no id, as its own role iam_auth — and expects the database to
+// fill everything else (defaults, identity, triggers).
+func TestDDL_BetterAuthMinimalInsertsSucceed(t *testing.T) {
+	t.Parallel()
+	conn := pgtest.NewConn(t)
+	ctx := context.Background()
+	f := seed(t, conn)
+	ba := loadBAFields(t)
+	known := map[string]string{ // "table.column" -> a value that exists
+		"shared_user.id": f.user, "shared_organization.id": f.orgA, "shared_team.id": f.teamA,
+	}
+	tx, err := conn.Begin(ctx)
+	require.NoError(t, err)
+	defer func() { _ = tx.Rollback(ctx) }()
+	_, err = tx.Exec(ctx, `SET LOCAL ROLE `+schema.AuthRole)
+	require.NoError(t, err)
+
+	for _, table := range schema.Tables() {
+		if table.BetterAuthModel == "" {
+			continue
+		}
+		fields := ba.Models[table.BetterAuthModel].Fields
+		var cols, exprs []string
+		var args []any
+		for _, c := range table.Columns {
+			if c.BetterAuth == nil || c.BetterAuth.Name == "id" || !fields[c.BetterAuth.Name].Required {
+				continue
+			}
+			var v any
+			switch {
+			case c.Ref != nil:
+				v = known[c.Ref.Table+"."+c.Ref.Column]
+				require.NotEmpty(t, v, "%s.%s: no row of %s inserted before", table.Name, c.Name, c.Ref.Table)
+			case c.Name == "reference_id":
+				v = f.user
+			case c.Enum != nil:
+				v = c.Enum.Values[0]
+			case c.Type == schema.TypeText:
+				v = "x-" + table.Name + "-" + c.Name
+			case c.Type == schema.TypeInteger || c.Type == schema.TypeBigInt:
+				v = 1
+			case c.Type == schema.TypeBoolean:
+				v = false
+			case c.Type == schema.TypeTimestamptz:
+				v = time.Now().Add(24 * time.Hour)
+			case c.Type == schema.TypeJSONB:
+				v = "{}"
+			}
+			cols = append(cols, c.Name)
+			args = append(args, v)
+			exprs = append(exprs, fmt.Sprintf("$%d", len(args)))
+			if c.Unique || table.BetterAuthModel == "oauthApplication" {
+				known[table.Name+"."+c.Name] = fmt.Sprint(v)
+			}
+		}
+		sql := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s) RETURNING id, version", table.Name, strings.Join(cols, ", "), strings.Join(exprs, ", "))
+		var id string
+		var version int
+		require.NoError(t, tx.QueryRow(ctx, sql, args...).Scan(&id, &version), "%s: %s", table.Name, sql)
+		require.True(t, strings.HasPrefix(id, table.Name+"__"), id)
+		require.Equal(t, 1, version)
+		known[table.Name+".id"] = id
+	}
 }
