@@ -111,7 +111,7 @@ func tsString(s string) string { return strconv.Quote(s) }
 
 // tsReserved lists identifiers a table key must not shadow in the module.
 var tsReserved = map[string]bool{
-	"schema": true, "withIam": true, "iamGenerateId": true, "uuidv7": true, "iamTableOfModel": true,
+	"schema": true, "withIam": true, "relations": true, "iamGenerateId": true, "uuidv7": true, "iamTableOfModel": true,
 	"sql": true, "pgTable": true, "pgEnum": true, "text": true, "boolean": true, "integer": true,
 	"bigint": true, "timestamp": true, "jsonb": true, "uuid": true, "drizzleAdapter": true,
 	"default": true, "delete": true, "new": true, "class": true, "function": true, "import": true,
@@ -278,6 +278,70 @@ func renderColumn(b *bytes.Buffer, c drizzleColumn, tableKeys map[string]string,
 	b.WriteString("\n")
 }
 
+// drizzleRelation is one foreign key exposed as a pair of Drizzle relations,
+// named the way Better Auth's generator names them and its adapter looks them
+// up for joins (advanced.database.joins): the child gets one(<parent model>),
+// the parent many(<child model>s).
+type drizzleRelation struct {
+	Child, Parent   drizzleTable
+	Column, Target  string // child column key, parent column key
+	OneKey, ManyKey string
+}
+
+// relations picks, per (child, parent) pair of Better Auth tables, the
+// foreign key Better Auth joins on: the only one between them, or else the
+// one whose field is "<parent model>Id". Ambiguous pairs get no relation, as
+// Drizzle could not tell them apart.
+func (m drizzleModule) relations() []drizzleRelation {
+	byName := map[string]drizzleTable{}
+	for _, t := range m.Tables {
+		byName[t.Name] = t
+	}
+	var out []drizzleRelation
+	for _, child := range m.Tables {
+		if child.Model == "" {
+			continue
+		}
+		cands := map[string][]drizzleColumn{}
+		var parents []string
+		for _, c := range child.Columns {
+			if c.Ref == nil || c.Field == "" || c.Ref.Table == child.Name || byName[c.Ref.Table].Model == "" {
+				continue
+			}
+			if len(cands[c.Ref.Table]) == 0 {
+				parents = append(parents, c.Ref.Table)
+			}
+			cands[c.Ref.Table] = append(cands[c.Ref.Table], c)
+		}
+		for _, pn := range parents {
+			parent := byName[pn]
+			cs := cands[pn]
+			var pick *drizzleColumn
+			if len(cs) == 1 {
+				pick = &cs[0]
+			} else {
+				for i := range cs {
+					if cs[i].Field == parent.Model+"Id" {
+						pick = &cs[i]
+					}
+				}
+			}
+			if pick == nil {
+				continue
+			}
+			target := ""
+			for _, pc := range parent.Columns {
+				if pc.Name == pick.Ref.Column {
+					target = pc.key()
+				}
+			}
+			out = append(out, drizzleRelation{Child: child, Parent: parent, Column: pick.key(), Target: target,
+				OneKey: parent.Model, ManyKey: child.Model + "s"})
+		}
+	}
+	return out
+}
+
 // render produces the TypeScript module text.
 func (m drizzleModule) render() ([]byte, error) {
 	if err := m.validate(); err != nil {
@@ -319,12 +383,12 @@ func (m drizzleModule) render() ([]byte, error) {
 // Refresh: ` + BetterAuthRefreshCommand + `
 //
 // Better Auth 1.7 on the iam PostgreSQL schema:
-//   const db = drizzle(new Pool({ connectionString }));
+//   const db = drizzle(new Pool({ connectionString }), { schema });
 //   export const auth = betterAuth(withIam({ plugins: [organization(), ...] }, db));
 // The connection's role must bypass row-level security (iam_auth); see docs/betterauth.md.
 import type { BetterAuthOptions } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
-import { sql } from "drizzle-orm";
+import { relations, sql } from "drizzle-orm";
 import { ` + strings.Join(builders, ", ") + ` } from "drizzle-orm/pg-core";
 
 `)
@@ -351,9 +415,46 @@ import { ` + strings.Join(builders, ", ") + ` } from "drizzle-orm/pg-core";
 		b.WriteString("});\n\n")
 	}
 
-	b.WriteString("/** schema is the Drizzle schema for drizzleAdapter(db, { provider: \"pg\", schema }): Better Auth model names as keys. */\nexport const schema = {\n")
+	rels := m.relations()
+	var relNames []string
+	for _, t := range m.Tables {
+		var ones, manys []drizzleRelation
+		for _, r := range rels {
+			if r.Child.Name == t.Name {
+				ones = append(ones, r)
+			}
+			if r.Parent.Name == t.Name {
+				manys = append(manys, r)
+			}
+		}
+		if len(ones)+len(manys) == 0 {
+			continue
+		}
+		name := t.key() + "Relations"
+		relNames = append(relNames, name)
+		var helpers []string
+		if len(ones) > 0 {
+			helpers = append(helpers, "one")
+		}
+		if len(manys) > 0 {
+			helpers = append(helpers, "many")
+		}
+		fmt.Fprintf(&b, "/** Relations of %s, named as Better Auth's joins expect. */\nexport const %s = relations(%s, ({ %s }) => ({\n", t.key(), name, t.key(), strings.Join(helpers, ", "))
+		for _, r := range ones {
+			fmt.Fprintf(&b, "  %s: one(%s, { fields: [%s.%s], references: [%s.%s] }),\n", r.OneKey, r.Parent.key(), t.key(), r.Column, r.Parent.key(), r.Target)
+		}
+		for _, r := range manys {
+			fmt.Fprintf(&b, "  %s: many(%s),\n", r.ManyKey, r.Child.key())
+		}
+		b.WriteString("}));\n\n")
+	}
+
+	b.WriteString("/**\n * schema is the Drizzle schema: Better Auth model names as keys, plus the relations.\n * Use it for both drizzle(pool, { schema }) and drizzleAdapter(db, { provider: \"pg\", schema }).\n */\nexport const schema = {\n")
 	for _, t := range m.Tables {
 		fmt.Fprintf(&b, "  %s,\n", t.key())
+	}
+	for _, n := range relNames {
+		fmt.Fprintf(&b, "  %s,\n", n)
 	}
 	b.WriteString("};\n\n")
 

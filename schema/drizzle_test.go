@@ -141,3 +141,30 @@ func tableBlock(t *testing.T, src, table string) string {
 	require.Greater(t, j, 0)
 	return src[i : i+j]
 }
+
+func TestBetterAuthModuleNamesRelationsTheWayBetterAuthJoinsThem(t *testing.T) {
+	t.Parallel()
+	ref := func(table string) *drizzleRef { return &drizzleRef{Table: table, Column: "id"} }
+	m := drizzleModule{Tables: []drizzleTable{
+		{Name: "u", Model: "user", Columns: []drizzleColumn{{Name: "id", Field: "id", PGType: "text"}}},
+		{Name: "s", Model: "session", Columns: []drizzleColumn{
+			{Name: "id", Field: "id", PGType: "text"},
+			{Name: "user_id", Field: "userId", PGType: "text", Ref: ref("u")},
+			{Name: "impersonated_by", Field: "impersonatedBy", PGType: "text", Ref: ref("u")},
+		}},
+		{Name: "x", Model: "audit", Columns: []drizzleColumn{
+			{Name: "id", Field: "id", PGType: "text"},
+			{Name: "actor", Field: "actor", PGType: "text", Ref: ref("u")},
+			{Name: "target", Field: "target", PGType: "text", Ref: ref("u")},
+		}},
+	}}
+	out, err := m.render()
+	require.NoError(t, err)
+	src := string(out)
+	require.Contains(t, src, "  user: one(user, { fields: [session.userId], references: [user.id] }),\n")
+	require.Contains(t, src, "  sessions: many(session),\n")
+	require.NotContains(t, src, "session.impersonatedBy]", "a second foreign key to the same table is not a join relation")
+	require.NotContains(t, src, "auditRelations", "two foreign keys to one table without a <model>Id field are ambiguous")
+	require.NotContains(t, src, "audits: many(audit)")
+	require.Contains(t, src, "  userRelations,\n  sessionRelations,\n", "relations are part of the schema object")
+}

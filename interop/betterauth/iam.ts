@@ -2,12 +2,12 @@
 // Refresh: go run ./cmd/iam betterauth emit --out interop/betterauth
 //
 // Better Auth 1.7 on the iam PostgreSQL schema:
-//   const db = drizzle(new Pool({ connectionString }));
+//   const db = drizzle(new Pool({ connectionString }), { schema });
 //   export const auth = betterAuth(withIam({ plugins: [organization(), ...] }, db));
 // The connection's role must bypass row-level security (iam_auth); see docs/betterauth.md.
 import type { BetterAuthOptions } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
-import { sql } from "drizzle-orm";
+import { relations, sql } from "drizzle-orm";
 import { bigint, boolean, integer, jsonb, pgEnum, pgTable, text, timestamp, type AnyPgColumn } from "drizzle-orm/pg-core";
 
 /** Postgres enum organization_type_enum. */
@@ -581,7 +581,134 @@ export const oauthConsent = pgTable("iam_oauth_consent", {
   consentGiven: boolean("consent_given").notNull().default(sql`false`),
 });
 
-/** schema is the Drizzle schema for drizzleAdapter(db, { provider: "pg", schema }): Better Auth model names as keys. */
+/** Relations of user, named as Better Auth's joins expect. */
+export const userRelations = relations(user, ({ many }) => ({
+  sessions: many(session),
+  accounts: many(account),
+  members: many(member),
+  teamMembers: many(teamMember),
+  invitations: many(invitation),
+  twoFactors: many(twoFactor),
+  passkeys: many(passkey),
+  deviceCodes: many(deviceCode),
+  ssoProviders: many(ssoProvider),
+  scimProviders: many(scimProvider),
+  walletAddresss: many(walletAddress),
+  oauthApplications: many(oauthApplication),
+  oauthAccessTokens: many(oauthAccessToken),
+  oauthConsents: many(oauthConsent),
+}));
+
+/** Relations of organization, named as Better Auth's joins expect. */
+export const organizationRelations = relations(organization, ({ many }) => ({
+  teams: many(team),
+  sessions: many(session),
+  members: many(member),
+  invitations: many(invitation),
+  organizationRoles: many(organizationRole),
+  ssoProviders: many(ssoProvider),
+  scimProviders: many(scimProvider),
+}));
+
+/** Relations of team, named as Better Auth's joins expect. */
+export const teamRelations = relations(team, ({ one, many }) => ({
+  organization: one(organization, { fields: [team.organizationId], references: [organization.id] }),
+  sessions: many(session),
+  teamMembers: many(teamMember),
+  invitations: many(invitation),
+}));
+
+/** Relations of session, named as Better Auth's joins expect. */
+export const sessionRelations = relations(session, ({ one }) => ({
+  user: one(user, { fields: [session.userId], references: [user.id] }),
+  organization: one(organization, { fields: [session.activeOrganizationId], references: [organization.id] }),
+  team: one(team, { fields: [session.activeTeamId], references: [team.id] }),
+}));
+
+/** Relations of account, named as Better Auth's joins expect. */
+export const accountRelations = relations(account, ({ one }) => ({
+  user: one(user, { fields: [account.userId], references: [user.id] }),
+}));
+
+/** Relations of member, named as Better Auth's joins expect. */
+export const memberRelations = relations(member, ({ one }) => ({
+  organization: one(organization, { fields: [member.organizationId], references: [organization.id] }),
+  user: one(user, { fields: [member.userId], references: [user.id] }),
+}));
+
+/** Relations of teamMember, named as Better Auth's joins expect. */
+export const teamMemberRelations = relations(teamMember, ({ one }) => ({
+  team: one(team, { fields: [teamMember.teamId], references: [team.id] }),
+  user: one(user, { fields: [teamMember.userId], references: [user.id] }),
+}));
+
+/** Relations of invitation, named as Better Auth's joins expect. */
+export const invitationRelations = relations(invitation, ({ one }) => ({
+  organization: one(organization, { fields: [invitation.organizationId], references: [organization.id] }),
+  team: one(team, { fields: [invitation.teamId], references: [team.id] }),
+  user: one(user, { fields: [invitation.inviterId], references: [user.id] }),
+}));
+
+/** Relations of organizationRole, named as Better Auth's joins expect. */
+export const organizationRoleRelations = relations(organizationRole, ({ one }) => ({
+  organization: one(organization, { fields: [organizationRole.organizationId], references: [organization.id] }),
+}));
+
+/** Relations of twoFactor, named as Better Auth's joins expect. */
+export const twoFactorRelations = relations(twoFactor, ({ one }) => ({
+  user: one(user, { fields: [twoFactor.userId], references: [user.id] }),
+}));
+
+/** Relations of passkey, named as Better Auth's joins expect. */
+export const passkeyRelations = relations(passkey, ({ one }) => ({
+  user: one(user, { fields: [passkey.userId], references: [user.id] }),
+}));
+
+/** Relations of deviceCode, named as Better Auth's joins expect. */
+export const deviceCodeRelations = relations(deviceCode, ({ one }) => ({
+  user: one(user, { fields: [deviceCode.userId], references: [user.id] }),
+}));
+
+/** Relations of ssoProvider, named as Better Auth's joins expect. */
+export const ssoProviderRelations = relations(ssoProvider, ({ one }) => ({
+  organization: one(organization, { fields: [ssoProvider.organizationId], references: [organization.id] }),
+  user: one(user, { fields: [ssoProvider.userId], references: [user.id] }),
+}));
+
+/** Relations of scimProvider, named as Better Auth's joins expect. */
+export const scimProviderRelations = relations(scimProvider, ({ one }) => ({
+  organization: one(organization, { fields: [scimProvider.organizationId], references: [organization.id] }),
+  user: one(user, { fields: [scimProvider.userId], references: [user.id] }),
+}));
+
+/** Relations of walletAddress, named as Better Auth's joins expect. */
+export const walletAddressRelations = relations(walletAddress, ({ one }) => ({
+  user: one(user, { fields: [walletAddress.userId], references: [user.id] }),
+}));
+
+/** Relations of oauthApplication, named as Better Auth's joins expect. */
+export const oauthApplicationRelations = relations(oauthApplication, ({ one, many }) => ({
+  user: one(user, { fields: [oauthApplication.userId], references: [user.id] }),
+  oauthAccessTokens: many(oauthAccessToken),
+  oauthConsents: many(oauthConsent),
+}));
+
+/** Relations of oauthAccessToken, named as Better Auth's joins expect. */
+export const oauthAccessTokenRelations = relations(oauthAccessToken, ({ one }) => ({
+  oauthApplication: one(oauthApplication, { fields: [oauthAccessToken.clientId], references: [oauthApplication.clientId] }),
+  user: one(user, { fields: [oauthAccessToken.userId], references: [user.id] }),
+}));
+
+/** Relations of oauthConsent, named as Better Auth's joins expect. */
+export const oauthConsentRelations = relations(oauthConsent, ({ one }) => ({
+  oauthApplication: one(oauthApplication, { fields: [oauthConsent.clientId], references: [oauthApplication.clientId] }),
+  user: one(user, { fields: [oauthConsent.userId], references: [user.id] }),
+}));
+
+/**
+ * schema is the Drizzle schema: Better Auth model names as keys, plus the relations.
+ * Use it for both drizzle(pool, { schema }) and drizzleAdapter(db, { provider: "pg", schema }).
+ */
 export const schema = {
   user,
   organization,
@@ -608,6 +735,24 @@ export const schema = {
   oauthApplication,
   oauthAccessToken,
   oauthConsent,
+  userRelations,
+  organizationRelations,
+  teamRelations,
+  sessionRelations,
+  accountRelations,
+  memberRelations,
+  teamMemberRelations,
+  invitationRelations,
+  organizationRoleRelations,
+  twoFactorRelations,
+  passkeyRelations,
+  deviceCodeRelations,
+  ssoProviderRelations,
+  scimProviderRelations,
+  walletAddressRelations,
+  oauthApplicationRelations,
+  oauthAccessTokenRelations,
+  oauthConsentRelations,
 };
 
 /** iamTableOfModel maps each Better Auth model to its iam table; ids are "<table>__<uuid>". */

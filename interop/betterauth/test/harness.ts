@@ -18,7 +18,7 @@ import { createAccessControl } from "better-auth/plugins/access";
 import { adminAc, defaultStatements, memberAc, ownerAc } from "better-auth/plugins/organization/access";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
-import { withIam } from "../iam.ts";
+import { schema, withIam } from "../iam.ts";
 
 const url = process.env.IAM_DATABASE_URL;
 if (!url) {
@@ -81,7 +81,7 @@ const stripeStub: any = {
   webhooks: { constructEventAsync: async () => { throw new Error("no webhooks in tests"); } },
 };
 
-export const db = drizzle(pool);
+export const db = drizzle(pool, { schema });
 
 /** plugins is the plugin list of the test app. */
 export const plugins = () => [

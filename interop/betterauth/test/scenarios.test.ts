@@ -313,6 +313,17 @@ describe("organizations, invitations, teams, roles", () => {
     assert.equal((await row(`select role from iam_member where id = $1`, [dm.id])).role, "auditor");
     artefacts.organization = { id: org.id, teamId: org.teamId, ownerId: a.userId, memberId: users.dave.userId };
   });
+
+  test("with advanced.database.joins the emitted relations serve Better Auth's joins", async () => {
+    const joined = betterAuth(withIam({ ...appOptions, plugins: plugins(), advanced: { database: { joins: true } } }, db));
+    const s: any = await joined.api.getSession({ headers: users.alice.headers });
+    assert.equal(s.user.id, users.alice.userId);
+    const full: any = await joined.api.getFullOrganization({ query: { organizationId: org.id! }, headers: users.alice.headers });
+    assert.deepEqual(full.members.map((m: any) => m.user.email).sort(), [users.alice.email, users.dave.email].sort());
+    assert.ok(full.invitations.length >= 3);
+    const teams: any = await joined.api.listOrganizationTeams({ query: { organizationId: org.id! }, headers: users.alice.headers });
+    assert.ok(teams.map((t: any) => t.id).includes(org.teamId), "the team created above (next to the default team)");
+  });
 });
 
 describe("API keys", () => {
