@@ -190,6 +190,11 @@ type APIKeyDecision struct {
 type APIKeyPolicy struct {
 	// RateLimitDisabled is the plugin's rateLimit.enabled = false.
 	RateLimitDisabled bool
+	// RefusedChangesNothing makes a rate-limited request leave the row as it
+	// was. Better Auth has already written the quota decrement (step 5) when
+	// the rate limit refuses; a single atomic statement that refuses as a
+	// whole (the store's iam_verify_api_key) wants this instead.
+	RefusedChangesNothing bool
 }
 
 // EvaluateAPIKey is [APIKeyPolicy.Evaluate] with the default policy.
@@ -217,7 +222,7 @@ func EvaluateAPIKey(row APIKeyState, now time.Time) (APIKeyDecision, APIKeyState
 //     b. otherwise, when Remaining > 0: Remaining = Remaining - 1;
 //     c. otherwise: APIKeyUsageExceeded. Nothing changes, no delete.
 //  6. Rate limit, on the row after step 5 (whose changes stay written even
-//     when this step rejects):
+//     when this step rejects, unless RefusedChangesNothing):
 //     a. policy RateLimitDisabled or RateLimitEnabled == false: only
 //     LastRequest = now;
 //     b. RateLimitTimeWindow == nil or RateLimitMax == nil: no change;
@@ -295,6 +300,10 @@ func (p APIKeyPolicy) Evaluate(row APIKeyState, now time.Time) (APIKeyDecision, 
 			setInt(&row.RequestCount, 1)
 			setTime(&row.LastRequest)
 		case count >= *row.RateLimitMax:
+			if p.RefusedChangesNothing {
+				return APIKeyDecision{Outcome: APIKeyRateLimited,
+					TryAgainIn: time.Duration(window-since) * time.Millisecond}, orig
+			}
 			return APIKeyDecision{
 				Outcome:    APIKeyRateLimited,
 				Write:      quotaChanged,

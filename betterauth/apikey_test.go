@@ -224,6 +224,18 @@ func TestEvaluateAPIKey_FollowsBetterAuthRules(t *testing.T) {
 	}
 }
 
+func TestEvaluateAPIKey_RefusedChangesNothingPolicyKeepsQuota(t *testing.T) {
+	t.Parallel()
+	row := liveKey()
+	row.RefillAmount, row.RefillInterval = nil, nil
+	row.RequestCount = ptr[int64](10)
+	row.LastRequest = ptr(t0.Add(time.Minute))
+	now := t0.Add(time.Hour)
+	d, got := betterauth.APIKeyPolicy{RefusedChangesNothing: true}.Evaluate(row, now)
+	require.Equal(t, betterauth.APIKeyDecision{Outcome: betterauth.APIKeyRateLimited, TryAgainIn: 23*time.Hour + time.Minute}, d)
+	require.Equal(t, row, got)
+}
+
 func TestEvaluateAPIKey_RateLimitAllowsExactlyMaxPerWindow(t *testing.T) {
 	t.Parallel()
 	row := liveKey()
