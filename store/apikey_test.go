@@ -136,3 +136,33 @@ func TestGenerateAPIKey_Format(t *testing.T) {
 	require.Equal(t, "qh5gMtJUXDHREBlmkoLSYEG_IJBRS1LBhnPgZEZHDxw",
 		store.HashAPIKey("ba_lqRcJWeJgTRObUqbfxWtHCalHmKPqpwbacZfMdUCHRgLcrByHcbxVlUgeTHRevfh"))
 }
+
+func TestUserAPIKeys_OnlyUserOwnedKeys(t *testing.T) {
+	t.Parallel()
+	s, _ := openStore(t)
+	ctx := context.Background()
+	u := newUser(t, s, "owner-of-keys")
+	org, _ := newOrg(t, s, u, "keyorg")
+	mine, err := s.CreateUserAPIKey(ctx, u.ID, store.APIKeyRequest{Prefix: "u_"})
+	require.NoError(t, err)
+	orgKey, err := s.Org(org.ID).CreateAPIKey(ctx, store.APIKeyRequest{Prefix: "o_"})
+	require.NoError(t, err)
+
+	keys, _, err := s.UserAPIKeys().ListByUser(ctx, u.ID, store.Page{})
+	require.NoError(t, err)
+	require.Len(t, keys, 1)
+	require.Equal(t, mine.Key.ID, keys[0].ID)
+
+	_, err = s.UserAPIKeys().Get(ctx, orgKey.Key.ID)
+	require.ErrorIs(t, err, store.ErrNotFound, "an organization's key is not reachable as a user key")
+	require.ErrorIs(t, s.UserAPIKeys().Delete(ctx, orgKey.Key.ID), store.ErrNotFound)
+
+	require.NoError(t, s.UserAPIKeys().SetEnabled(ctx, mine.Key.ID, false))
+	v, err := s.VerifyAPIKey(ctx, store.HashAPIKey(mine.Plain.Reveal()), "")
+	require.NoError(t, err)
+	require.Equal(t, store.APIKeyDisabled, v.Outcome)
+	require.NoError(t, s.UserAPIKeys().Delete(ctx, mine.Key.ID))
+	v, err = s.VerifyAPIKey(ctx, store.HashAPIKey(mine.Plain.Reveal()), "")
+	require.NoError(t, err)
+	require.Equal(t, store.APIKeyInvalid, v.Outcome)
+}
