@@ -17,6 +17,7 @@ import {
   sentOTPs, signUp, stripeCalls, writeArtefacts,
 } from "./harness.ts";
 import { iamGenerateId, iamTableOfModel, schema, uuidv7, withIam } from "../iam.ts";
+import { SoftAuthenticator } from "./webauthn.ts";
 
 const password = "correct horse battery staple";
 const stamp = Date.now().toString(36);
@@ -422,21 +423,35 @@ describe("two-factor", () => {
 });
 
 describe("passkeys", () => {
-  test("rows as the plugin writes them are listed and deleted", async () => {
+  test("register with an authenticator, sign in with it, list and delete", async () => {
     const a = users.alice;
-    const ctx: any = await auth.$context;
-    // verifyPasskeyRegistration needs a WebAuthn authenticator; write the row exactly as it does.
-    const created = await ctx.adapter.create({
-      model: "passkey",
-      data: {
-        name: "laptop", userId: a.userId, credentialID: "cred-" + stamp, publicKey: Buffer.from("cose-key").toString("base64"),
-        counter: 0, deviceType: "singleDevice", backedUp: false, transports: "internal,hybrid", createdAt: new Date(),
-        aaguid: "00000000-0000-0000-0000-000000000000",
-      },
+    const authn = new SoftAuthenticator("localhost", baseURL);
+    const reg = await auth.api.generatePasskeyRegistrationOptions({ headers: a.headers, returnHeaders: true });
+    const regCookie = [a.cookie, cookieOf(reg.headers)].join("; ");
+    const created: any = await auth.api.verifyPasskeyRegistration({
+      body: { response: authn.register((reg.response as any).challenge), name: "laptop" },
+      headers: headersWith(regCookie),
     });
     assert.match(created.id, idPattern("iam_passkey"));
-    const r = await row(`select credential_id, transports, counter, device_type from iam_passkey where id = $1`, [created.id]);
-    assert.deepEqual(r, { credential_id: "cred-" + stamp, transports: "internal,hybrid", counter: 0, device_type: "singleDevice" });
+    const r = await row(`select user_id, name, credential_id, public_key, transports, counter, device_type, backed_up, aaguid from iam_passkey where id = $1`, [created.id]);
+    assert.deepEqual({ ...r, public_key: undefined }, {
+      user_id: a.userId, name: "laptop", credential_id: authn.id, public_key: undefined, transports: "internal,hybrid",
+      counter: 0, device_type: "singleDevice", backed_up: false, aaguid: "00000000-0000-0000-0000-000000000000",
+    });
+    assert.match(r.public_key, /^[A-Za-z0-9+/]+=*$/, "standard base64 COSE key");
+
+    const opt = await auth.api.generatePasskeyAuthenticationOptions({ returnHeaders: true });
+    const signIn = await auth.api.verifyPasskeyAuthentication({
+      body: { response: authn.authenticate((opt.response as any).challenge) },
+      headers: headersWith(cookieOf(opt.headers)),
+      returnHeaders: true,
+    });
+    const signedIn = cookieOf(signIn.headers);
+    assert.ok(signedIn.includes("session_token"));
+    assert.equal((await row(`select counter from iam_passkey where id = $1`, [created.id])).counter, 1);
+    const me: any = await auth.api.getSession({ headers: headersWith(signedIn) });
+    assert.equal(me.user.id, a.userId);
+
     const list: any = await auth.api.listPasskeys({ headers: a.headers });
     assert.deepEqual(list.map((p: any) => p.id), [created.id]);
     await auth.api.deletePasskey({ body: { id: created.id }, headers: a.headers });
