@@ -171,10 +171,11 @@ func (s *server) create(ctx context.Context, name string, steps []step) error {
 		return ts.err
 	}
 	sql := "CREATE DATABASE " + pgx.Identifier{name}.Sanitize() + " TEMPLATE " + pgx.Identifier{tpl}.Sanitize()
-	// The default strategy (WAL_LOG on 15+) was as fast as FILE_COPY here
-	// and the statement stays valid before 15. Postgres refuses to clone a template that another session is
-	// connected to; clones in this process take turns, and another process
-	// sharing an external server gets a few retries.
+	// The default strategy (WAL_LOG on 15+) was as fast as FILE_COPY here,
+	// and the statement stays valid before 15. Postgres refuses to clone a
+	// template that another session is connected to; clones in this process
+	// take turns, and another process sharing an external server gets a few
+	// retries.
 	for attempt := 0; ; attempt++ {
 		s.cloneMu.Lock()
 		_, err := s.admin.Exec(ctx, sql)
