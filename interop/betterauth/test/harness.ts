@@ -49,6 +49,9 @@ export async function row<T = any>(text: string, params: unknown[] = []): Promis
   return r[0];
 }
 
+/** Tokens Better Auth "e-mailed" (password reset, e-mail verification), by "<kind>:<email>". */
+export const sentTokens = new Map<string, string>();
+
 /** Phone OTPs the phoneNumber plugin "sent". */
 export const sentOTPs = new Map<string, string>();
 
@@ -117,7 +120,14 @@ export const appOptions = {
   baseURL,
   trustedOrigins: ["https://idp.example.com"],
   telemetry: { enabled: false },
-  emailAndPassword: { enabled: true },
+  emailAndPassword: {
+    enabled: true,
+    sendResetPassword: async ({ user, token }: { user: { email: string }; token: string }) => { sentTokens.set("reset:" + user.email, token); },
+  },
+  emailVerification: {
+    sendVerificationEmail: async ({ user, token }: { user: { email: string }; token: string }) => { sentTokens.set("verify:" + user.email, token); },
+  },
+  user: { deleteUser: { enabled: true } },
   rateLimit: {
     enabled: true,
     storage: "database" as const,

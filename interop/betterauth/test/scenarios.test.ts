@@ -14,7 +14,7 @@ import { sso } from "@better-auth/sso";
 import { stripe } from "@better-auth/stripe";
 import {
   appOptions, artefacts, auth, pool, baseURL, close, cookieOf, db, fixtures, headersWith, idPattern, plugins, row, rows,
-  sentOTPs, signUp, stripeCalls, writeArtefacts,
+  sentOTPs, sentTokens, signUp, stripeCalls, writeArtefacts,
 } from "./harness.ts";
 import { iamGenerateId, iamTableOfModel, schema, uuidv7, withIam } from "../iam.ts";
 import { SoftAuthenticator } from "./webauthn.ts";
@@ -171,6 +171,55 @@ describe("email and password", () => {
     assert.equal(after.name, "Alice A.");
     assert.equal(after.version, before.version + 1);
     assert.ok(after.updated_at >= before.updated_at);
+  });
+});
+
+describe("account life cycle", () => {
+  test("e-mail verification sets email_verified through an iam_verification token", async () => {
+    const g = await user("gina");
+    await auth.api.sendVerificationEmail({ body: { email: g.email } });
+    const token = sentTokens.get("verify:" + g.email)!;
+    assert.ok(token);
+    await auth.api.verifyEmail({ query: { token } });
+    assert.equal((await row(`select email_verified from shared_user where id = $1`, [g.userId])).email_verified, true);
+  });
+
+  test("password reset and password change rewrite the credential account", async () => {
+    const g = users.gina;
+    const before = (await row(`select password from iam_account where user_id = $1 and provider_id = 'credential'`, [g.userId])).password;
+    await auth.api.requestPasswordReset({ body: { email: g.email, redirectTo: "/reset" } });
+    const token = sentTokens.get("reset:" + g.email)!;
+    assert.ok((await rows(`select id from iam_verification where identifier = $1`, ["reset-password:" + token])).length === 1);
+    await auth.api.resetPassword({ body: { newPassword: "a brand new password", token } });
+    const reset = (await row(`select password from iam_account where user_id = $1 and provider_id = 'credential'`, [g.userId])).password;
+    assert.notEqual(reset, before);
+    assert.equal((await rows(`select id from iam_verification where identifier = $1`, ["reset-password:" + token])).length, 0, "the token is consumed");
+    const si = await auth.api.signInEmail({ body: { email: g.email, password: "a brand new password" }, returnHeaders: true });
+    await auth.api.changePassword({ body: { currentPassword: "a brand new password", newPassword: password, revokeOtherSessions: true }, headers: headersWith(cookieOf(si.headers)) });
+    assert.notEqual((await row(`select password from iam_account where user_id = $1 and provider_id = 'credential'`, [g.userId])).password, reset);
+  });
+
+  test("delete user removes the user with its sessions, accounts and memberships", async () => {
+    const h = await user("hank");
+    const o: any = await auth.api.createOrganization({ body: { name: "Hank's", slug: "hank-" + stamp }, headers: h.headers });
+    await auth.api.createApiKey({ body: { userId: h.userId, name: "hank" } });
+    await auth.api.deleteUser({ body: { password }, headers: h.headers });
+    for (const [table, col] of [["shared_user", "id"], ["shared_session", "user_id"], ["iam_account", "user_id"], ["iam_member", "user_id"]]) {
+      assert.equal((await rows(`select 1 from ${table} where ${col} = $1`, [h.userId])).length, 0, `${table} rows of the deleted user`);
+    }
+    assert.equal((await rows(`select 1 from shared_organization where id = $1`, [o.id])).length, 1, "organizations outlive their owner");
+  });
+
+  test("delete organization removes its members, teams and invitations", async () => {
+    const a = users.alice;
+    const o: any = await auth.api.createOrganization({ body: { name: "Temp", slug: "temp-" + stamp, keepCurrentActiveOrganization: true }, headers: a.headers });
+    await auth.api.createTeam({ body: { name: "T", organizationId: o.id }, headers: a.headers });
+    await auth.api.createInvitation({ body: { email: email("temp"), role: "member", organizationId: o.id }, headers: a.headers });
+    await auth.api.deleteOrganization({ body: { organizationId: o.id }, headers: a.headers });
+    for (const table of ["iam_member", "shared_team", "iam_invitation"]) {
+      assert.equal((await rows(`select 1 from ${table} where organization_id = $1`, [o.id])).length, 0, table);
+    }
+    assert.equal((await rows(`select 1 from shared_organization where id = $1`, [o.id])).length, 0);
   });
 });
 
