@@ -3,6 +3,7 @@
 package internal_test
 
 import (
+	"fmt"
 	"go/parser"
 	"go/token"
 	"io/fs"
@@ -19,7 +20,11 @@ import (
 const module = "github.com/beep/iam"
 
 // layerOf ranks the top-level directories: a package may import our
-// packages only from strictly lower ranks (and shared internal/ code).
+// packages only from strictly lower ranks. An internal/ package takes the
+// rank of the highest layer it imports (directly or through other internal
+// packages), so shared low-level code (internal/pgcluster) is usable
+// everywhere while command helpers (internal/demo) are usable only above
+// what they import.
 var layerOf = map[string]int{
 	"domain":     0,
 	"schema":     1,
@@ -28,7 +33,8 @@ var layerOf = map[string]int{
 	"betterauth": 4,
 	"pgtest":     5, // test harness: migrate and internal/ below it
 	"interop":    6,
-	"cmd":        7,
+	"examples":   7,
+	"cmd":        8,
 }
 
 // dbPackages must not appear in domain: it is pure Go. (database/sql/driver
@@ -36,44 +42,84 @@ var layerOf = map[string]int{
 // nothing.)
 var dbPackages = []string{"database/sql", "github.com/jackc/", "github.com/lib/pq"}
 
+func isDBPackage(imp string) bool {
+	if imp == "database/sql/driver" {
+		return false
+	}
+	for _, db := range dbPackages {
+		if imp == db || strings.HasPrefix(imp, strings.TrimSuffix(db, "/")+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// ours returns the module-relative path of an import of this module.
+func ours(imp string) (string, bool) {
+	if !strings.HasPrefix(imp, module+"/") {
+		return "", false
+	}
+	return strings.TrimPrefix(imp, module+"/"), true
+}
+
+func top(pkg string) string {
+	t, _, _ := strings.Cut(pkg, "/")
+	return t
+}
+
+// rank returns the layer rank of a package directory (-1: imports no layer;
+// ok false: a directory the diagram does not know).
+func rank(pkg string, imports map[string][]string, seen map[string]bool) (int, bool) {
+	if top(pkg) != "internal" {
+		r, ok := layerOf[top(pkg)]
+		return r, ok
+	}
+	if seen[pkg] {
+		return -1, true // import cycles are the compiler's business
+	}
+	seen[pkg] = true
+	r := -1
+	for _, imp := range imports[pkg] {
+		if target, ok := ours(imp); ok {
+			tr, ok := rank(target, imports, seen)
+			if !ok {
+				return 0, false
+			}
+			r = max(r, tr)
+		}
+	}
+	return r, true
+}
+
 // violations returns one line per forbidden import in imports (package dir
 // relative to the module -> imported paths).
 func violations(imports map[string][]string) []string {
 	var out []string
 	for pkg, imps := range imports {
-		top, _, _ := strings.Cut(pkg, "/")
 		for _, imp := range imps {
-			if top == "domain" {
-				for _, db := range dbPackages {
-					if imp == db || strings.HasSuffix(db, "/") && strings.HasPrefix(imp, db) || strings.HasPrefix(imp, db+"/") && imp != "database/sql/driver" {
-						out = append(out, pkg+" imports database package "+imp+": domain is pure Go")
-					}
-				}
+			if top(pkg) == "domain" && isDBPackage(imp) {
+				out = append(out, pkg+" imports database package "+imp+": domain is pure Go")
 			}
-			if !strings.HasPrefix(imp, module+"/") {
+			target, ok := ours(imp)
+			if !ok || top(target) == top(pkg) && top(pkg) != "internal" {
 				continue
 			}
-			target := strings.TrimPrefix(strings.TrimPrefix(imp, module), "/")
-			ttop, _, _ := strings.Cut(target, "/")
-			switch {
-			case ttop == top:
-				// within one layer
-			case ttop == "cmd":
+			if top(target) == "cmd" {
 				out = append(out, pkg+" imports "+imp+": nothing imports cmd")
-			case ttop == "internal":
-				if top == "domain" || top == "schema" {
-					out = append(out, pkg+" imports "+imp+": "+top+" imports nothing of ours below it")
-				}
-			case top == "internal":
-				out = append(out, pkg+" imports "+imp+": internal/ is shared low-level code and imports no layer")
-			default:
-				from, okFrom := layerOf[top]
-				to, okTo := layerOf[ttop]
-				if !okFrom || !okTo {
-					out = append(out, pkg+" imports "+imp+": directory not in the layer diagram (update layerOf)")
-				} else if to >= from {
-					out = append(out, pkg+" imports "+imp+": "+ttop+" is not below "+top+" in the layer diagram")
-				}
+				continue
+			}
+			if top(pkg) == "internal" {
+				continue // an internal package's rank follows from its imports
+			}
+			from, okFrom := layerOf[top(pkg)]
+			to, okTo := rank(target, imports, map[string]bool{})
+			switch {
+			case !okFrom || !okTo:
+				out = append(out, pkg+" imports "+imp+": directory not in the layer diagram (update layerOf)")
+			case to >= from && top(target) == "internal":
+				out = append(out, fmt.Sprintf("%s imports %s: it depends on layers at or above %s", pkg, imp, top(pkg)))
+			case to >= from:
+				out = append(out, pkg+" imports "+imp+": "+top(target)+" is not below "+top(pkg)+" in the layer diagram")
 			}
 		}
 	}
@@ -130,22 +176,28 @@ func TestLayers_NoPackageImportsAgainstTheDiagram(t *testing.T) {
 func TestLayers_CheckerCatchesViolations(t *testing.T) {
 	t.Parallel()
 	got := violations(map[string][]string{
-		"domain":       {"github.com/jackc/pgx/v5", module + "/schema", "database/sql/driver"},
-		"schema":       {module + "/domain", module + "/migrate"},
-		"migrate":      {module + "/schema", module + "/store"},
-		"store":        {module + "/betterauth", module + "/migrate"},
-		"betterauth":   {module + "/store", module + "/cmd/iam"},
-		"internal/x":   {module + "/domain"},
-		"pgtest":       {module + "/migrate", module + "/internal/pgcluster"},
-		"store/nested": {module + "/store"},
+		"domain":             {"github.com/jackc/pgx/v5", module + "/schema", "database/sql/driver", module + "/internal/helper"},
+		"schema":             {module + "/domain", module + "/migrate", module + "/internal/pgcluster"},
+		"migrate":            {module + "/schema", module + "/store"},
+		"store":              {module + "/betterauth", module + "/migrate"},
+		"betterauth":         {module + "/store", module + "/cmd/iam"},
+		"internal/helper":    {module + "/domain"},
+		"internal/demo":      {module + "/store", module + "/internal/helper"},
+		"internal/pgcluster": nil,
+		"pgtest":             {module + "/migrate", module + "/internal/pgcluster"},
+		"store/nested":       {module + "/store", module + "/internal/demo"},
+		"cmd/iam":            {module + "/internal/demo", module + "/betterauth"},
+		"mystery":            {module + "/domain"},
 	})
 	require.Equal(t, []string{
 		"betterauth imports " + module + "/cmd/iam: nothing imports cmd",
 		"domain imports database package github.com/jackc/pgx/v5: domain is pure Go",
+		"domain imports " + module + "/internal/helper: it depends on layers at or above domain",
 		"domain imports " + module + "/schema: schema is not below domain in the layer diagram",
-		"internal/x imports " + module + "/domain: internal/ is shared low-level code and imports no layer",
 		"migrate imports " + module + "/store: store is not below migrate in the layer diagram",
+		"mystery imports " + module + "/domain: directory not in the layer diagram (update layerOf)",
 		"schema imports " + module + "/migrate: migrate is not below schema in the layer diagram",
 		"store imports " + module + "/betterauth: betterauth is not below store in the layer diagram",
+		"store/nested imports " + module + "/internal/demo: it depends on layers at or above store",
 	}, got)
 }
