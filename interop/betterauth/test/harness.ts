@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { betterAuth } from "better-auth";
 import {
-  admin, anonymous, deviceAuthorization, jwt, organization, phoneNumber, siwe, twoFactor, username,
+  admin, anonymous, bearer, deviceAuthorization, emailOTP, jwt, organization, phoneNumber, siwe, twoFactor, username,
 } from "better-auth/plugins";
 import { passkey } from "@better-auth/passkey";
 import { apiKey } from "@better-auth/api-key";
@@ -112,6 +112,8 @@ export const plugins = () => [
   username(),
   phoneNumber({ sendOTP: async ({ phoneNumber: p, code }) => { sentOTPs.set(p, code); } }),
   anonymous(),
+  bearer(),
+  emailOTP({ sendVerificationOTP: async ({ email, otp, type }) => { sentTokens.set(`otp-${type}:${email}`, otp); } }),
 ];
 
 /** appOptions are the test app's own options (what any Better Auth app has). */

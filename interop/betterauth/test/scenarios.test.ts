@@ -7,9 +7,7 @@ import { getTableColumns, getTableName, is } from "drizzle-orm";
 import { PgTable } from "drizzle-orm/pg-core";
 import { createOTP } from "@better-auth/utils/otp";
 import { betterAuth } from "better-auth";
-import {
-  bearer, emailOTP, lastLoginMethod, magicLink, multiSession, oneTimeToken,
-} from "better-auth/plugins";
+import { lastLoginMethod, magicLink, multiSession, oneTimeToken } from "better-auth/plugins";
 import { sso } from "@better-auth/sso";
 import { stripe } from "@better-auth/stripe";
 import {
@@ -90,9 +88,8 @@ describe("the emitted module", () => {
         sso({ domainVerification: { enabled: true } }),
         stripe({ stripeClient: {} as any, stripeWebhookSecret: "whsec_test", organization: { enabled: true }, subscription: { enabled: true, plans: [] } }),
         lastLoginMethod({ storeInDatabase: true }),
-        bearer(), multiSession(), oneTimeToken(),
+        multiSession(), oneTimeToken(),
         magicLink({ sendMagicLink: async () => {} }),
-        emailOTP({ sendVerificationOTP: async () => {} }),
       ],
     }, db));
     const ctx: any = await extra.$context;
@@ -154,6 +151,22 @@ describe("email and password", () => {
     assert.equal(s.id, got.session.id);
     // Better Auth's connection runs in Asia/Kolkata, the process in America/New_York: no shift.
     assert.equal(Number(s.ms), new Date(got.session.expiresAt).getTime());
+  });
+
+  test("a bearer token (the signed session token) works like the cookie", async () => {
+    const signed = (artefacts.session as any).cookie;
+    const got: any = await auth.api.getSession({ headers: new Headers({ authorization: "Bearer " + signed }) });
+    assert.equal(got.user.id, users.alice.userId);
+  });
+
+  test("e-mail OTP sign-in goes through iam_verification", async () => {
+    const e = email("otp");
+    await auth.api.sendVerificationOTP({ body: { email: e, type: "sign-in" } });
+    const otp = sentTokens.get("otp-sign-in:" + e)!;
+    assert.equal((await rows(`select id from iam_verification where identifier = $1`, ["sign-in-otp-" + e])).length, 1);
+    const r: any = await auth.api.signInEmailOTP({ body: { email: e, otp } });
+    assert.match(r.user.id, idPattern("shared_user"));
+    assert.equal((await rows(`select id from iam_verification where identifier = $1`, ["sign-in-otp-" + e])).length, 0, "the OTP is consumed");
   });
 
   test("sign-out deletes the session row", async () => {
