@@ -169,10 +169,13 @@ func (a *Auth) VerifyCookieCache(value string, now time.Time) (*CookieCache, err
 		return nil, inputErr("session_data", "session_expiresAt_signature", ErrMalformed)
 	}
 
-	h := a.getHMAC()
 	sig = strings.TrimRight(sig, "=")
+	if len(sig) != 43 { // base64url of 32 bytes, without padding
+		return nil, inputErr("session_data", "signature_length", ErrMalformed)
+	}
+	h := a.getHMAC()
 	n := copy(h.scratch[:], sig)
-	if k, err := base64.RawURLEncoding.Decode(h.sig[:], h.scratch[:n]); err != nil || k != 32 || n != len(sig) {
+	if k, err := base64.RawURLEncoding.Decode(h.sig[:], h.scratch[:n]); err != nil || k != 32 {
 		a.putHMAC(h)
 		return nil, inputErr("session_data", "signature_base64url", ErrMalformed)
 	}

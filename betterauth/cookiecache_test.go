@@ -144,6 +144,8 @@ func TestVerifyCookieCache_RejectsMalformedInput(t *testing.T) {
 		"session not object": enc(`{"session":[],"expiresAt":1,"signature":"` + sig + `"}`),
 		"float expiry":       enc(`{"session":{},"expiresAt":1.5,"signature":"` + sig + `"}`),
 		"short signature":    enc(`{"session":{},"expiresAt":1,"signature":"abc"}`),
+		"long signature":     enc(`{"session":{},"expiresAt":1,"signature":"` + strings.Repeat("A", 250) + `"}`),
+		"bad signature char": enc(`{"session":{},"expiresAt":1,"signature":"` + strings.Repeat("*", 43) + `"}`),
 		"duplicate key":      enc(`{"session":{},"session":{},"expiresAt":1,"signature":"` + sig + `"}`),
 		"trailing data":      enc(`{"session":{},"expiresAt":1,"signature":"` + sig + `"}x`),
 		"deep nesting":       enc(`{"session":{"a":` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + `},"expiresAt":1,"signature":"` + sig + `"}`),

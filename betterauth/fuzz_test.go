@@ -1,6 +1,7 @@
 package betterauth_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -94,6 +95,23 @@ func FuzzVerifyCookieCache(f *testing.F) {
 	a := newAuth(f)
 	f.Fuzz(func(t *testing.T, value string) {
 		if _, err := a.VerifyCookieCache(value, liveNow); err != nil {
+			requireTypedError(t, err)
+		}
+	})
+}
+
+// FuzzCookieCacheJSON fuzzes the decoded cookie JSON, so the fuzzer works on
+// the outer object's structure rather than on base64.
+func FuzzCookieCacheJSON(f *testing.F) {
+	v, _ := load(f)
+	raw, err := base64.RawURLEncoding.DecodeString(v.CookieCache.Value)
+	require.NoError(f, err)
+	f.Add(string(raw))
+	f.Add(`{"session":{},"expiresAt":1,"signature":"` + strings.Repeat("A", 43) + `"}`)
+	f.Add(`{"signature":"","session":[],"expiresAt":-1}`)
+	a := newAuth(f)
+	f.Fuzz(func(t *testing.T, js string) {
+		if _, err := a.VerifyCookieCache(base64.RawURLEncoding.EncodeToString([]byte(js)), liveNow); err != nil {
 			requireTypedError(t, err)
 		}
 	})
