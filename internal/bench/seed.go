@@ -66,6 +66,11 @@ type Dataset struct {
 	URL      string                // superuser URL of the seeded database
 	LargeOrg domain.OrganizationID // the organization every user belongs to
 	Users    []domain.UserID
+	// Emails[i] is the email of Users[i].
+	Emails []string
+	// Orgs are the organizations; Orgs[0] is LargeOrg and Orgs[i] (i > 0)
+	// has the single member Users[i], its owner.
+	Orgs []domain.OrganizationID
 	// Tokens are the plain session tokens, Tokens[i] belonging to Users[i].
 	Tokens []string
 	// APIKeys are the plain keys, APIKeys[i] owned by Users[i].
@@ -90,7 +95,7 @@ func Seed(ctx context.Context, url string, cfg SeedConfig) (*Dataset, error) {
 	bar := newProgress(cfg.Progress, "seeding", total)
 	defer bar.done()
 
-	ds := &Dataset{URL: url, Users: make([]domain.UserID, cfg.Users), Tokens: make([]string, cfg.Users)}
+	ds := &Dataset{URL: url, Users: make([]domain.UserID, cfg.Users), Emails: make([]string, cfg.Users), Tokens: make([]string, cfg.Users)}
 	now := time.Now()
 	run := fmt.Sprintf("%x", now.UnixNano())
 
@@ -98,7 +103,8 @@ func Seed(ctx context.Context, url string, cfg SeedConfig) (*Dataset, error) {
 	users := make([][]any, cfg.Users)
 	for i := range users {
 		ds.Users[i] = domain.NewID[domain.User]()
-		users[i] = []any{ds.Users[i].String(), fmt.Sprintf("Bench User %d", i), fmt.Sprintf("bench-%s-%d@example.com", run, i), true, "bench"}
+		ds.Emails[i] = fmt.Sprintf("bench-%s-%d@example.com", run, i)
+		users[i] = []any{ds.Users[i].String(), fmt.Sprintf("Bench User %d", i), ds.Emails[i], true, "bench"}
 	}
 	if err := copyRows(ctx, conn, bar, "shared_user", []string{"id", "name", "email", "email_verified", "source"}, users); err != nil {
 		return nil, err
@@ -111,7 +117,7 @@ func Seed(ctx context.Context, url string, cfg SeedConfig) (*Dataset, error) {
 		orgIDs[i] = domain.NewID[domain.Organization]()
 		orgs[i] = []any{orgIDs[i].String(), fmt.Sprintf("Bench Org %d", i), fmt.Sprintf("bench-%s-%d", run, i), ds.Users[i].String(), "bench"}
 	}
-	ds.LargeOrg = orgIDs[0]
+	ds.LargeOrg, ds.Orgs = orgIDs[0], orgIDs
 	if err := copyRows(ctx, conn, bar, "shared_organization", []string{"id", "name", "slug", "owner_user_id", "source"}, orgs); err != nil {
 		return nil, err
 	}
