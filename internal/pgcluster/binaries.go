@@ -22,9 +22,8 @@ const InstallHint = "install the PostgreSQL server, e.g. `apt-get install -y pos
 // serverBinaries are the programs a cluster needs, all from one directory.
 var serverBinaries = []string{"initdb", "pg_ctl", "postgres"}
 
-// libRoot is where Debian and Ubuntu install versioned server binaries; a
-// variable so tests can point it elsewhere.
-var libRoot = "/usr/lib/postgresql"
+// libRoot is where Debian and Ubuntu install versioned server binaries.
+const libRoot = "/usr/lib/postgresql"
 
 // FindBinaries returns the directory that holds initdb, pg_ctl and postgres.
 // It looks on PATH first (following symlinks, so /usr/local/bin/pg_ctl ->
@@ -32,17 +31,21 @@ var libRoot = "/usr/lib/postgresql"
 // /usr/lib/postgresql/*/bin, newest major version first. The error matches
 // ErrNoBinaries and says what to install.
 func FindBinaries() (string, error) {
-	if p, err := exec.LookPath("pg_ctl"); err == nil {
+	return findBinaries(exec.LookPath, libRoot)
+}
+
+func findBinaries(lookPath func(string) (string, error), root string) (string, error) {
+	if p, err := lookPath("pg_ctl"); err == nil {
 		if dir, ok := binDirOf(p); ok {
 			return dir, nil
 		}
 	}
-	for _, dir := range versionedDirs(libRoot) {
+	for _, dir := range versionedDirs(root) {
 		if hasAll(dir) {
 			return dir, nil
 		}
 	}
-	return "", fmt.Errorf("%w (looked on PATH and in %s/*/bin): %s", ErrNoBinaries, libRoot, InstallHint)
+	return "", fmt.Errorf("%w (looked on PATH and in %s/*/bin): %s", ErrNoBinaries, root, InstallHint)
 }
 
 // binDirOf resolves a pg_ctl found on PATH to a directory holding all the
