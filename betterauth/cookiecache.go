@@ -100,6 +100,10 @@ var decodePool = sync.Pool{New: func() any { b := make([]byte, 0, 8192); return 
 //   - the cache (expiresAt) and the session (session.expiresAt) must not be
 //     before now.
 //
+// Only the "compact" strategy (Better Auth's default) is supported; a server
+// configured with session.cookieCache.strategy "jwt" or "jwe" writes caches
+// this function rejects as malformed, so callers fall back to the database.
+//
 // Errors match [ErrMalformed], [ErrInvalidSignature] or [ErrExpired]. This is
 // Better Auth's getCookieCache; [Auth.SessionFromCookieCache] adds the
 // checks its get-session endpoint makes. It costs two allocations on
