@@ -15,13 +15,25 @@ import (
 	"github.com/beep/iam/betterauth"
 	"github.com/beep/iam/domain"
 	"github.com/beep/iam/pgtest"
+	"github.com/beep/iam/store"
 )
 
 // goFixtures are rows Go writes before the Node suite runs; the suite's
 // "rows Go created" scenarios sign in with them and verify them.
 type goFixtures struct {
-	Users   []goUser   `json:"users"`
-	APIKeys []goAPIKey `json:"apiKeys"`
+	Users         []goUser         `json:"users"`
+	APIKeys       []goAPIKey       `json:"apiKeys"`
+	Organizations []goOrganization `json:"organizations"`
+}
+
+// goOrganization is an organization the store created with its owner (the
+// first Go user) and one pending invitation.
+type goOrganization struct {
+	ID           string `json:"id"`
+	Slug         string `json:"slug"`
+	OwnerEmail   string `json:"ownerEmail"`
+	InvitationID string `json:"invitationId"`
+	InviteeEmail string `json:"inviteeEmail"`
 }
 
 type goUser struct {
@@ -64,6 +76,29 @@ func writeGoFixtures(t *testing.T, conn *pgx.Conn) goFixtures {
 	return goFixtures{Users: []goUser{u}, APIKeys: []goAPIKey{k}}
 }
 
+// writeStoreFixtures creates, through the Go store, an organization owned by
+// the Go user with one pending invitation.
+func writeStoreFixtures(t *testing.T, url string, f *goFixtures) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, url, store.Options{})
+	require.NoError(t, err)
+	defer st.Close()
+	owner, err := domain.ParseID[domain.User](f.Users[0].ID)
+	require.NoError(t, err)
+	org, _, err := st.CreateOrganization(ctx, domain.OrganizationParams{Name: "Go Org", Slug: "go-org"}, owner)
+	require.NoError(t, err)
+	role := domain.Roles("member")
+	inv, err := st.Org(org.ID).Invite(ctx, domain.InvitationParams{
+		Email: "go.invitee@example.com", Role: &role, ExpiresAt: time.Now().Add(48 * time.Hour), InviterID: owner,
+	})
+	require.NoError(t, err)
+	f.Organizations = append(f.Organizations, goOrganization{
+		ID: org.ID.String(), Slug: org.Slug, OwnerEmail: f.Users[0].Email,
+		InvitationID: inv.ID.String(), InviteeEmail: inv.Email,
+	})
+}
+
 // artefact digs a string out of the suite's artefacts ("session.token").
 func artefact(t *testing.T, a map[string]any, path string) string {
 	t.Helper()
@@ -95,6 +130,7 @@ func TestBetterAuthRunsEveryScenarioAndSharesTheDatabaseWithGo(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = conn.Close(context.Background()) })
 	fixtures := writeGoFixtures(t, conn)
+	writeStoreFixtures(t, superURL, &fixtures)
 
 	// Node: signs in as Go's user, verifies Go's API key, and runs every scenario.
 	run := runNodeSuite(t, betterAuthURL(t, superURL), fixtures)
@@ -151,11 +187,15 @@ func TestBetterAuthRunsEveryScenarioAndSharesTheDatabaseWithGo(t *testing.T) {
 		require.Equal(t, artefact(t, a, "session.userId"), claims.Subject)
 	})
 
-	t.Run("Better Auth accepted Go's user and API key", func(t *testing.T) {
+	t.Run("Better Auth accepted Go's user, API key, organization and invitation", func(t *testing.T) {
 		require.Contains(t, run.Output, "Go's users sign in with their passwords")
 		require.Contains(t, run.Output, "Go's API keys verify")
+		require.Contains(t, run.Output, "Go's organization, owner and invitation")
+		var status string
+		require.NoError(t, conn.QueryRow(ctx, `SELECT status::text FROM iam_invitation WHERE id = $1`, fixtures.Organizations[0].InvitationID).Scan(&status))
+		require.Equal(t, "accepted", status, "Better Auth accepted the invitation the store wrote")
 		var n int
 		require.NoError(t, conn.QueryRow(ctx, `SELECT count(*) FROM shared_session WHERE user_id = $1`, fixtures.Users[0].ID).Scan(&n))
-		require.Equal(t, 1, n, fmt.Sprintf("one session for Go's user %s", fixtures.Users[0].ID))
+		require.GreaterOrEqual(t, n, 1, fmt.Sprintf("Better Auth sessions for Go's user %s", fixtures.Users[0].ID))
 	})
 }

@@ -636,6 +636,23 @@ if (fixtures) {
         assert.equal(r.user.id, u.id);
       }
     });
+    test("Go's organization, owner and invitation are Better Auth's: listed, and the invitation accepted", async () => {
+      for (const o of fixtures.organizations ?? []) {
+        const owner = await auth.api.signInEmail({ body: { email: o.ownerEmail, password: fixtures.users[0].password }, returnHeaders: true });
+        const oh = headersWith(cookieOf(owner.headers));
+        const list: any = await auth.api.listOrganizations({ headers: oh });
+        assert.deepEqual(list.map((x: any) => x.id), [o.id]);
+        const full: any = await auth.api.getFullOrganization({ query: { organizationId: o.id }, headers: oh });
+        assert.equal(full.slug, o.slug);
+        assert.deepEqual(full.members.map((m: any) => [m.user.email, m.role]), [[o.ownerEmail, "owner"]]);
+        assert.deepEqual(full.invitations.map((i: any) => [i.id, i.status]), [[o.invitationId, "pending"]]);
+        const invitee = await signUp(o.inviteeEmail, password);
+        await auth.api.acceptInvitation({ body: { invitationId: o.invitationId }, headers: headersWith(invitee.cookie) });
+        const m = await row(`select role from iam_member where organization_id = $1 and user_id = $2`, [o.id, invitee.userId]);
+        assert.equal(m.role, "member");
+      }
+    });
+
     test("Go's API keys verify", async () => {
       for (const k of fixtures.apiKeys ?? []) {
         const r: any = await auth.api.verifyApiKey({ body: { key: k.key } });
