@@ -23,12 +23,22 @@ import (
 
 // Exit codes of the iam command (see the package documentation).
 const (
-	ExitOK          = 0
-	ExitDrift       = 1
-	ExitUsage       = 2
+	// ExitOK: the command did what was asked.
+	ExitOK = 0
+	// ExitDrift: the database disagrees with the migrations or the schema
+	// (an edited applied migration, a failed check).
+	ExitDrift = 1
+	// ExitUsage: unknown command or flag, or a bad argument.
+	ExitUsage = 2
+	// ExitUnreachable: the database URL is malformed or the server cannot
+	// be reached.
 	ExitUnreachable = 3
+	// ExitLocalServer: the embedded database cannot run (server binaries
+	// missing, data directory owned by another user, port in use, start
+	// failure).
 	ExitLocalServer = 4
-	ExitFailure     = 5
+	// ExitFailure: anything else (a migration failed, ...).
+	ExitFailure = 5
 )
 
 // ExitError carries the exit code an error should end the command with.
