@@ -151,6 +151,22 @@ func TestBetterAuthRunsEveryScenarioAndSharesTheDatabaseWithGo(t *testing.T) {
 		require.Error(t, err, "a forged signature must be refused")
 	})
 
+	t.Run("the Go store looks up Better Auth's session with its user and active membership", func(t *testing.T) {
+		st, err := store.Open(ctx, superURL, store.Options{})
+		require.NoError(t, err)
+		defer st.Close()
+		info, err := st.LookupSession(ctx, domain.NewSecret(artefact(t, a, "session.token")))
+		require.NoError(t, err)
+		require.Equal(t, artefact(t, a, "session.userId"), info.User.ID.String())
+		require.NotNil(t, info.Member, "the session has an active organization")
+		require.Equal(t, artefact(t, a, "organization.id"), info.Member.OrganizationID.String())
+
+		v, err := st.VerifyAPIKey(ctx, betterauth.HashAPIKey(artefact(t, a, "apiKey.key")), "default")
+		require.NoError(t, err)
+		require.Truef(t, v.OK(), "the Go store refused Better Auth's API key: %s", v.Outcome)
+		require.Equal(t, artefact(t, a, "apiKey.id"), v.Key.ID.String())
+	})
+
 	t.Run("Go verifies the password hash Better Auth wrote", func(t *testing.T) {
 		var hash string
 		require.NoError(t, conn.QueryRow(ctx, `SELECT password FROM iam_account WHERE user_id = $1 AND provider_id = 'credential'`, artefact(t, a, "password.userId")).Scan(&hash))
