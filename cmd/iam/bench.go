@@ -37,7 +37,10 @@ get-session with the cookie cache off and on, and verify API key, at the
 same concurrency and pool size; then Go's verification of Better Auth's own
 compact cookie-cache cookies, and prints the two side by side.
 
-The scratch database is dropped at the end unless --keep-db.`,
+The scratch database has synchronous_commit off unless --synchronous-commit
+on: commits then do not wait for the WAL flush, so the write paths measure
+code and server CPU rather than the disk. It is dropped at the end unless
+--keep-db.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -69,6 +72,7 @@ The scratch database is dropped at the end unless --keep-db.`,
 	f.Int32Var(&o.PoolSize, "pool", bench.DefaultPoolSize, "connections in the store's pool and in the baseline's")
 	f.IntVar(&o.CountOps, "count-ops", 1000, "sequential operations behind statements/commits per op (negative: skip)")
 	f.StringVar(&paths, "paths", "", "comma-separated paths to run (default all): "+strings.Join([]string{bench.PathSession, bench.PathCookie, bench.PathAPIKey, bench.PathRateLimit, bench.PathMembers}, ","))
+	f.StringVar(&o.SynchronousCommit, "synchronous-commit", "off", "synchronous_commit of the scratch database (off: commits do not wait for the disk; on: durable)")
 	f.BoolVar(&o.Keep, "keep-db", false, "keep the scratch database (its URL is printed)")
 	f.BoolVar(&o.CompareBetterAuth, "compare-better-auth", false, "also run Better Auth (Node) on the same database and compare")
 	f.StringVar(&o.Node.Dir, "node-dir", "interop/bench", "directory of the Better Auth benchmark (bench.ts)")

@@ -23,8 +23,13 @@ type Options struct {
 	// it at the end unless Keep.
 	URL  string
 	Keep bool
-	Seed SeedConfig
-	Run  RunConfig
+	// SynchronousCommit is the scratch database's synchronous_commit
+	// (default "off": commits do not wait for the WAL flush, so the write
+	// paths measure the code and the server's CPU rather than the disk's
+	// fsync latency; "on" measures durable commits).
+	SynchronousCommit string
+	Seed              SeedConfig
+	Run               RunConfig
 	// PoolSize is the size of the store's and of the baseline's pool (default 20).
 	PoolSize int32
 	// Paths restricts the Go paths (nil: Env.Paths, plus cookie_session when comparing).
@@ -103,7 +108,10 @@ func Suite(ctx context.Context, o Options) (rep *Report, err error) {
 	rep.Config.Users, rep.Config.Orgs, rep.Config.APIKeys = o.Seed.Users, o.Seed.Orgs, o.Seed.APIKeys
 	rep.Config.Concurrency, rep.Config.DurationSeconds, rep.Config.PoolSize = o.Run.Concurrency, o.Run.Duration.Seconds(), o.PoolSize
 
-	dbURL, drop, err := scratchDatabase(ctx, o.URL)
+	if o.SynchronousCommit == "" {
+		o.SynchronousCommit = "off"
+	}
+	dbURL, drop, err := scratchDatabase(ctx, o.URL, o.SynchronousCommit)
 	if err != nil {
 		return nil, err
 	}
@@ -268,7 +276,7 @@ func (r *Report) Print(w io.Writer) {
 
 // scratchDatabase creates iam_bench_<random> on the server of url and
 // returns its URL and a function that drops it.
-func scratchDatabase(ctx context.Context, serverURL string) (string, func() error, error) {
+func scratchDatabase(ctx context.Context, serverURL, syncCommit string) (string, func() error, error) {
 	conn, err := pgx.Connect(ctx, serverURL)
 	if err != nil {
 		return "", nil, fmt.Errorf("bench: connect: %w", err)
@@ -279,10 +287,6 @@ func scratchDatabase(ctx context.Context, serverURL string) (string, func() erro
 	name := "iam_bench_" + hex.EncodeToString(b[:])
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
 		return "", nil, fmt.Errorf("bench: create the scratch database (the URL's role needs CREATEDB): %w", err)
-	}
-	dbURL, err := withDatabase(serverURL, name)
-	if err != nil {
-		return "", nil, err
 	}
 	drop := func() error {
 		ctx := context.WithoutCancel(ctx)
@@ -295,6 +299,15 @@ func scratchDatabase(ctx context.Context, serverURL string) (string, func() erro
 			return fmt.Errorf("bench: drop %s: %w", name, err)
 		}
 		return nil
+	}
+	if _, err := conn.Exec(ctx, "ALTER DATABASE "+name+" SET synchronous_commit = "+pgx.Identifier{syncCommit}.Sanitize()); err != nil {
+		_ = drop()
+		return "", nil, fmt.Errorf("bench: synchronous_commit %q: %w", syncCommit, err)
+	}
+	dbURL, err := withDatabase(serverURL, name)
+	if err != nil {
+		_ = drop()
+		return "", nil, err
 	}
 	return dbURL, drop, nil
 }
