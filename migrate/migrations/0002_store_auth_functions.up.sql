@@ -43,64 +43,77 @@ $fn$;
 --
 -- outcome: valid | disabled | expired | usage_exceeded | rate_limited.
 -- No row at all: no such key (invalid). For expired keys and for keys whose
--- remaining is 0 with no refill, the row is deleted, as Better Auth does.
--- try_again_ms is set for rate_limited.
+-- remaining is 0 with no refill amount, the row is deleted, as Better Auth
+-- does. try_again_ms is set for rate_limited. p_now exists for tests (NULL:
+-- now()); times are compared in whole milliseconds, like JavaScript Dates.
 --
--- Semantics (Better Auth @better-auth/api-key 1.7):
---   remaining NULL = unlimited; when refill_interval and refill_amount are set
---   and more than refill_interval ms passed since last_refill_at (or
---   created_at), remaining becomes refill_amount - 1 and last_refill_at now;
---   otherwise remaining > 0 is required and decremented.
---   Rate limit: skipped (only last_request = now) when rate_limit_enabled is
---   false; skipped entirely when the window or max is NULL; reset to 1 when
---   last_request is NULL or older than the window; refused when
---   request_count >= rate_limit_max; else incremented. last_request = now.
--- One deliberate difference: Better Auth decrements remaining and then may
--- refuse on the rate limit in a separate write; here a refused request
--- changes nothing.
-CREATE FUNCTION iam_verify_api_key(p_hash text, p_config_id text DEFAULT NULL)
+-- The rules, in Better Auth's order (@better-auth/api-key 1.7.5; the Go
+-- reference is betterauth.APIKeyPolicy.Evaluate, and a store test compares
+-- this function with it on many generated rows):
+--   1. enabled false (NULL counts as enabled): disabled.
+--   2. expires_at passed: expired, row deleted.
+--   3. remaining = 0 and refill_amount NULL: usage_exceeded, row deleted.
+--   4. remaining not NULL: when refill_interval and refill_amount are set and
+--      non-zero and more than refill_interval ms passed since last_refill_at
+--      (or created_at), remaining = refill_amount - 1 and last_refill_at = now;
+--      otherwise remaining > 0 is required (else usage_exceeded) and
+--      decremented.
+--   5. rate limit: rate_limit_enabled false: only last_request = now; window
+--      or max NULL: nothing; last_request NULL, or at least a window since
+--      it: request_count = 1; request_count >= max: rate_limited; else
+--      request_count + 1; last_request = now.
+-- One deliberate difference: Better Auth writes the quota decrement of step
+-- 4 and may then refuse in step 5; here a refused request changes nothing
+-- (betterauth.APIKeyPolicy{RefusedChangesNothing: true}).
+CREATE FUNCTION iam_verify_api_key(p_hash text, p_config_id text DEFAULT NULL, p_now timestamptz DEFAULT NULL)
 RETURNS TABLE (outcome text, try_again_ms bigint, apikey iam_apikey)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path FROM CURRENT
 AS $fn$
 DECLARE
   k iam_apikey;
-  v_now timestamptz := now();
+  v_now_ms bigint := floor(extract(epoch FROM COALESCE(p_now, now())) * 1000)::bigint;
+  v_now timestamptz := to_timestamp(v_now_ms / 1000.0);
   v_refill_due boolean;
 BEGIN
   UPDATE iam_apikey AS a SET
     remaining = CASE
       WHEN a.remaining IS NULL THEN NULL
-      WHEN a.refill_interval IS NOT NULL AND a.refill_amount IS NOT NULL
-       AND v_now - COALESCE(a.last_refill_at, a.created_at) > a.refill_interval * interval '1 millisecond'
+      WHEN a.refill_interval IS NOT NULL AND a.refill_interval <> 0
+       AND a.refill_amount IS NOT NULL AND a.refill_amount <> 0
+       AND v_now_ms - floor(extract(epoch FROM COALESCE(a.last_refill_at, a.created_at)) * 1000)::bigint > a.refill_interval
         THEN a.refill_amount - 1
       ELSE a.remaining - 1 END,
     last_refill_at = CASE
-      WHEN a.remaining IS NOT NULL AND a.refill_interval IS NOT NULL AND a.refill_amount IS NOT NULL
-       AND v_now - COALESCE(a.last_refill_at, a.created_at) > a.refill_interval * interval '1 millisecond'
+      WHEN a.remaining IS NOT NULL
+       AND a.refill_interval IS NOT NULL AND a.refill_interval <> 0
+       AND a.refill_amount IS NOT NULL AND a.refill_amount <> 0
+       AND v_now_ms - floor(extract(epoch FROM COALESCE(a.last_refill_at, a.created_at)) * 1000)::bigint > a.refill_interval
         THEN v_now
       ELSE a.last_refill_at END,
     request_count = CASE
-      WHEN NOT a.rate_limit_enabled OR a.rate_limit_time_window IS NULL OR a.rate_limit_max IS NULL
+      WHEN a.rate_limit_enabled IS FALSE OR a.rate_limit_time_window IS NULL OR a.rate_limit_max IS NULL
         THEN a.request_count
-      WHEN a.last_request IS NULL OR v_now - a.last_request > a.rate_limit_time_window * interval '1 millisecond'
+      WHEN a.last_request IS NULL
+        OR v_now_ms - floor(extract(epoch FROM a.last_request) * 1000)::bigint >= a.rate_limit_time_window
         THEN 1
       ELSE COALESCE(a.request_count, 0) + 1 END,
     last_request = CASE
-      WHEN a.rate_limit_enabled AND (a.rate_limit_time_window IS NULL OR a.rate_limit_max IS NULL)
+      WHEN a.rate_limit_enabled IS NOT FALSE AND (a.rate_limit_time_window IS NULL OR a.rate_limit_max IS NULL)
         THEN a.last_request
       ELSE v_now END
   WHERE a.key = p_hash
     AND (p_config_id IS NULL OR a.config_id = p_config_id)
     AND a.deleted_at IS NULL
-    AND a.enabled
-    AND (a.expires_at IS NULL OR a.expires_at > v_now)
+    AND a.enabled IS NOT FALSE
+    AND (a.expires_at IS NULL OR v_now_ms <= floor(extract(epoch FROM a.expires_at) * 1000)::bigint)
     AND (a.remaining IS NULL OR a.remaining > 0
-         OR (a.refill_interval IS NOT NULL AND a.refill_amount IS NOT NULL
-             AND v_now - COALESCE(a.last_refill_at, a.created_at) > a.refill_interval * interval '1 millisecond'))
-    AND (NOT a.rate_limit_enabled OR a.rate_limit_time_window IS NULL OR a.rate_limit_max IS NULL
+         OR (a.refill_interval IS NOT NULL AND a.refill_interval <> 0
+             AND a.refill_amount IS NOT NULL AND a.refill_amount <> 0
+             AND v_now_ms - floor(extract(epoch FROM COALESCE(a.last_refill_at, a.created_at)) * 1000)::bigint > a.refill_interval))
+    AND (a.rate_limit_enabled IS FALSE OR a.rate_limit_time_window IS NULL OR a.rate_limit_max IS NULL
          OR a.last_request IS NULL
-         OR v_now - a.last_request > a.rate_limit_time_window * interval '1 millisecond'
+         OR v_now_ms - floor(extract(epoch FROM a.last_request) * 1000)::bigint > a.rate_limit_time_window
          OR COALESCE(a.request_count, 0) < a.rate_limit_max)
   RETURNING a.* INTO k;
 
@@ -115,34 +128,35 @@ BEGIN
   WHERE a.key = p_hash
     AND (p_config_id IS NULL OR a.config_id = p_config_id)
     AND a.deleted_at IS NULL
-  LIMIT 1;
+  LIMIT 1
+  FOR UPDATE;
   IF NOT FOUND THEN
     RETURN;
   END IF;
 
-  v_refill_due := k.refill_interval IS NOT NULL AND k.refill_amount IS NOT NULL
-    AND v_now - COALESCE(k.last_refill_at, k.created_at) > k.refill_interval * interval '1 millisecond';
+  v_refill_due := k.refill_interval IS NOT NULL AND k.refill_interval <> 0
+    AND k.refill_amount IS NOT NULL AND k.refill_amount <> 0
+    AND v_now_ms - floor(extract(epoch FROM COALESCE(k.last_refill_at, k.created_at)) * 1000)::bigint > k.refill_interval;
 
-  IF NOT k.enabled THEN
+  IF k.enabled IS FALSE THEN
     RETURN QUERY SELECT 'disabled'::text, NULL::bigint, k;
-  ELSIF k.expires_at IS NOT NULL AND k.expires_at <= v_now THEN
+  ELSIF k.expires_at IS NOT NULL AND v_now_ms > floor(extract(epoch FROM k.expires_at) * 1000)::bigint THEN
     DELETE FROM iam_apikey WHERE _row_id = k._row_id;
     RETURN QUERY SELECT 'expired'::text, NULL::bigint, k;
-  ELSIF k.remaining IS NOT NULL AND k.remaining <= 0 AND k.refill_amount IS NULL THEN
+  ELSIF k.remaining = 0 AND k.refill_amount IS NULL THEN
     DELETE FROM iam_apikey WHERE _row_id = k._row_id;
     RETURN QUERY SELECT 'usage_exceeded'::text, NULL::bigint, k;
   ELSIF k.remaining IS NOT NULL AND k.remaining <= 0 AND NOT v_refill_due THEN
     RETURN QUERY SELECT 'usage_exceeded'::text, NULL::bigint, k;
   ELSE
     RETURN QUERY SELECT 'rate_limited'::text,
-      GREATEST(0, k.rate_limit_time_window
-        - (EXTRACT(EPOCH FROM (v_now - k.last_request)) * 1000)::bigint)::bigint,
+      (k.rate_limit_time_window - (v_now_ms - floor(extract(epoch FROM k.last_request) * 1000)::bigint))::bigint,
       k;
   END IF;
 END
 $fn$;
 
 REVOKE ALL ON FUNCTION iam_session_lookup(text) FROM PUBLIC;
-REVOKE ALL ON FUNCTION iam_verify_api_key(text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION iam_verify_api_key(text, text, timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION iam_session_lookup(text) TO iam_app;
-GRANT EXECUTE ON FUNCTION iam_verify_api_key(text, text) TO iam_app;
+GRANT EXECUTE ON FUNCTION iam_verify_api_key(text, text, timestamptz) TO iam_app;
