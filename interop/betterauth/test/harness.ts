@@ -55,6 +55,9 @@ export const sentTokens = new Map<string, string>();
 /** Phone OTPs the phoneNumber plugin "sent". */
 export const sentOTPs = new Map<string, string>();
 
+/** The billing period the stub's subscriptions report (Unix seconds). */
+export const stripePeriod = { current_period_start: 1_790_000_000, current_period_end: 1_792_592_000 };
+
 /** A Stripe client stub: no network; records what the plugin asked for. */
 export const stripeCalls: string[] = [];
 let customerSeq = 0;
@@ -68,7 +71,10 @@ const stripeStub: any = {
   },
   subscriptions: {
     list: async () => { stripeCalls.push("subscriptions.list"); return { data: [] }; },
-    retrieve: async (id: string) => ({ id, status: "active", items: { data: [] } }),
+    retrieve: async (id: string) => ({
+      id, status: "active", cancel_at_period_end: false, cancel_at: null, canceled_at: null, ended_at: null,
+      items: { data: [{ price: { id: "price_pro_test", recurring: { interval: "month" } }, quantity: 1, ...stripePeriod }] },
+    }),
     update: async (id: string) => ({ id }),
   },
   prices: {
@@ -81,7 +87,8 @@ const stripeStub: any = {
     },
   },
   billingPortal: { sessions: { create: async () => ({ url: "https://billing.stripe.test/p" }) } },
-  webhooks: { constructEventAsync: async () => { throw new Error("no webhooks in tests"); } },
+  // The stub trusts the payload: signature checking is Stripe's code, not under test.
+  webhooks: { constructEventAsync: async (payload: string) => JSON.parse(payload) },
 };
 
 export const db = drizzle(pool, { schema });

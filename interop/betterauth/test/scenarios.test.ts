@@ -12,7 +12,7 @@ import { sso } from "@better-auth/sso";
 import { stripe } from "@better-auth/stripe";
 import {
   appOptions, artefacts, auth, pool, baseURL, close, cookieOf, db, fixtures, headersWith, idPattern, plugins, row, rows,
-  sentOTPs, sentTokens, signUp, stripeCalls, writeArtefacts,
+  sentOTPs, sentTokens, signUp, stripeCalls, stripePeriod, writeArtefacts,
 } from "./harness.ts";
 import { iamGenerateId, iamTableOfModel, schema, uuidv7, withIam } from "../iam.ts";
 import { SoftAuthenticator } from "./webauthn.ts";
@@ -600,7 +600,7 @@ describe("SIWE", () => {
 });
 
 describe("Stripe", () => {
-  test("upgrade writes an incomplete iam_subscription and the customer id (stub client)", async () => {
+  test("upgrade writes an incomplete iam_subscription, the webhook activates it (stub client)", async () => {
     const c = users.carol;
     const res: any = await auth.api.upgradeSubscription({ body: { plan: "pro", successUrl: "/ok", cancelUrl: "/no" }, headers: c.headers });
     assert.ok(res.url);
@@ -611,6 +611,22 @@ describe("Stripe", () => {
     assert.equal(s.status, "incomplete");
     assert.match(s.stripe_customer_id, /^cus_test_/);
     assert.equal((await row(`select stripe_customer_id from shared_user where id = $1`, [c.userId])).stripe_customer_id, s.stripe_customer_id);
+
+    // Stripe then calls the webhook: the checkout completed and the subscription is active.
+    const event = { type: "checkout.session.completed", data: { object: {
+      mode: "subscription", subscription: "sub_test_1", client_reference_id: c.userId,
+      metadata: { subscriptionId: s.id, referenceId: c.userId, userId: c.userId },
+    } } };
+    const hook = await auth.handler(new Request(baseURL + "/api/auth/stripe/webhook", {
+      method: "POST", headers: { "content-type": "application/json", "stripe-signature": "t=1,v1=stub" }, body: JSON.stringify(event),
+    }));
+    assert.equal(hook.status, 200, await hook.text());
+    const active = await row(`select status, stripe_subscription_id, period_start, period_end, billing_interval, seats, cancel_at_period_end from iam_subscription where id = $1`, [s.id]);
+    assert.deepEqual(active, {
+      status: "active", stripe_subscription_id: "sub_test_1",
+      period_start: new Date(stripePeriod.current_period_start * 1000), period_end: new Date(stripePeriod.current_period_end * 1000),
+      billing_interval: "month", seats: 1, cancel_at_period_end: false,
+    });
   });
 });
 
