@@ -45,9 +45,6 @@ var FastSettings = map[string]string{
 	"full_page_writes":   "off",
 	"shared_buffers":     "32MB",
 	"max_connections":    "200",
-	// No replication: WAL carries only what crash recovery needs.
-	"wal_level":       "minimal",
-	"max_wal_senders": "0",
 	// Tables of a test live for seconds; vacuuming them is wasted work.
 	"autovacuum": "off",
 }
