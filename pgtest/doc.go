@@ -34,7 +34,11 @@
 //
 // With IAM_TEST_DATABASE_URL set (a superuser URL, e.g. in CI with a
 // service container), pgtest starts nothing and creates and drops its
-// databases on that server instead.
+// databases on that server instead. Templates (pgtest_tpl_*) stay there
+// for the next run; the database of a test binary that was killed (t_*)
+// stays too, since nothing can tell it from one in use by a concurrent run.
+//
+// pgtest needs PostgreSQL 13 or newer (DROP DATABASE ... WITH (FORCE)).
 //
 // The URLs pgtest hands out connect as the superuser postgres. Row-level
 // security does not apply to superusers: tests of RLS switch to an ordinary

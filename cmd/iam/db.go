@@ -134,10 +134,20 @@ start it on their own; these commands manage it explicitly.`,
 			if err != nil {
 				return err
 			}
+			_, wasRunning := c.PID()
 			if err := c.Stop(cmd.Context()); err != nil {
 				return Exit(ExitLocalServer, err)
 			}
-			return app.JSONOr(statusOf(c), func() { app.Printf("stopped (data kept in %s)\n", c.Dir()) })
+			return app.JSONOr(statusOf(c), func() {
+				switch {
+				case !c.Initialized():
+					app.Printf("no embedded database in %s\n", c.Dir())
+				case wasRunning:
+					app.Printf("stopped (data kept in %s)\n", c.Dir())
+				default:
+					app.Printf("not running (data in %s)\n", c.Dir())
+				}
+			})
 		},
 	}
 	status := &cobra.Command{
