@@ -1,6 +1,9 @@
 package main
 
 import (
+	"os"
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"github.com/beep/iam/migrate"
@@ -32,9 +35,18 @@ connect with.`,
 					return err
 				}
 				app.Printf("\nconnect with: psql '%s'\n", url)
-				app.Printf("stop with:    go run ./cmd/iam db stop   (data stays in %s)\n", app.Dir)
+				app.Printf("stop with:    %s db stop   (data stays in %s)\n", selfName(), app.Dir)
 			}
 			return nil
 		},
 	}
+}
+
+// selfName is how the user ran this command: "go run ./cmd/iam" when the
+// binary lives in the go tool's build cache, else "iam".
+func selfName() string {
+	if exe, err := os.Executable(); err == nil && strings.Contains(exe, "go-build") {
+		return "go run ./cmd/iam"
+	}
+	return "iam"
 }
