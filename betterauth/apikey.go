@@ -1,11 +1,10 @@
 package betterauth
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"strings"
 	"time"
+
+	"github.com/beep/iam/store"
 )
 
 // API key defaults of @better-auth/api-key 1.7.
@@ -24,39 +23,16 @@ const (
 	MaxAPIKeyPrefixLen = 32
 )
 
-const apiKeyAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
 // GenerateAPIKey returns prefix followed by DefaultAPIKeyLength random letters
 // [a-zA-Z] from crypto/rand, as Better Auth generates keys. Store
-// HashAPIKey(key) and APIKeyStart(key); show key to its owner once.
-func GenerateAPIKey(prefix string) string {
-	b := make([]byte, len(prefix)+DefaultAPIKeyLength)
-	copy(b, prefix)
-	out := b[len(prefix):]
-	var buf [96]byte
-	n := 0
-	for n < len(out) {
-		// crypto/rand.Read never returns an error (Go 1.24+); it crashes
-		// the program if the system's source fails.
-		_, _ = rand.Read(buf[:])
-		for _, c := range buf {
-			// Rejection sampling keeps the 52 letters uniform.
-			if c &= 63; c < 52 && n < len(out) {
-				out[n] = apiKeyAlphabet[c]
-				n++
-			}
-		}
-	}
-	return string(b)
-}
+// HashAPIKey(key) and APIKeyStart(key); show key to its owner once. It is the
+// store's generator (store.CreateAPIKey uses it too): one implementation.
+func GenerateAPIKey(prefix string) string { return store.GenerateAPIKey(prefix) }
 
 // HashAPIKey returns what Better Auth stores in apikey.key for a full key
 // (prefix included): base64url without padding of SHA-256 of its UTF-8 bytes,
-// 43 characters. Keys are looked up by this hash.
-func HashAPIKey(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return base64.RawURLEncoding.EncodeToString(sum[:])
-}
+// 43 characters. Keys are looked up by this hash. It is store.HashAPIKey.
+func HashAPIKey(key string) string { return store.HashAPIKey(key) }
 
 // APIKeyStart returns what Better Auth stores in apikey.start: the first
 // APIKeyStartLength characters of the full key, prefix included.

@@ -8,11 +8,13 @@
 //	                  ^
 //	               cmd/iam
 //
-// betterauth sits on top of store: the parts that need the database (session
-// lookup in one round trip, API key verification as one conditional UPDATE)
-// are the store's, passed in as functions at the seam ([RequestSession],
-// [VerifyAPIKey] with an [APIKeyApplier]); everything else in this package
-// needs no database, is pure Go and is tested without one:
+// betterauth sits on top of store: the parts that need the database are the
+// store's single statements — [Auth.Authenticate] verifies the cookie or
+// bearer token and calls store.LookupSession (session, user and active
+// membership in one round trip); [VerifyAPIKey] checks the key's format and
+// calls store.VerifyAPIKey (one conditional UPDATE ... RETURNING, one
+// commit). Everything else in this package needs no database, is pure Go and
+// is tested without one:
 //
 //   - the signed session cookie and bearer token (HMAC-SHA256, better-call's
 //     format): [Auth.SessionToken], [Auth.VerifySignedValue],

@@ -30,8 +30,8 @@ var ErrUnknownSecretVersion = errors.New("secret version not configured")
 var ErrNoCredentials = errors.New("no credentials in request")
 
 // ErrInvalidAPIKey means no API key row has the presented key's hash
-// (Better Auth's 401 INVALID_API_KEY). The store returns it from an
-// [APIKeyApplier] when its statement finds no row.
+// (Better Auth's 401 INVALID_API_KEY); [VerifyAPIKey] returns it when the
+// store finds no row.
 var ErrInvalidAPIKey = errors.New("invalid API key")
 
 // ErrConfig is matched by every error from [New] about an unusable [Config].

@@ -4,14 +4,13 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/beep/iam/domain"
 )
 
-// This file is the seam to the store: the parts of Better Auth's behaviour
-// that need the database take the store's operation as a function, so that
-// this package stays free of queries and the store stays free of formats.
+// This file is the seam to the store: RequestSession takes the lookup as a
+// function, so a caller can put a cache or its own query behind it;
+// Authenticate (verify.go) is RequestSession with store.LookupSession.
 
 // DefaultAPIKeyHeader is the header Better Auth's api-key plugin reads
 // (apiKeyHeaders).
@@ -43,21 +42,4 @@ func APIKeyFromRequest(r *http.Request, headers ...string) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// APIKeyApplier is the store's verification statement: for the apikey row
-// whose key column equals hash, it applies [APIKeyPolicy.Evaluate] at now
-// atomically (one conditional UPDATE ... RETURNING, deleting the row when the
-// decision says so) and returns the decision and the row afterwards. No row
-// is reported as [ErrInvalidAPIKey].
-type APIKeyApplier func(ctx context.Context, hash string, now time.Time) (APIKeyDecision, APIKeyState, error)
-
-// VerifyAPIKey rejects a malformed presented key before any database work
-// (format), then hashes it and lets apply do the rest.
-func VerifyAPIKey(ctx context.Context, format APIKeyFormat, presented string, now time.Time,
-	apply APIKeyApplier) (APIKeyDecision, APIKeyState, error) {
-	if err := format.Validate(presented); err != nil {
-		return APIKeyDecision{}, APIKeyState{}, err
-	}
-	return apply(ctx, HashAPIKey(presented), now)
 }
