@@ -38,8 +38,8 @@ func TestHelperProcess(t *testing.T) {
 		t.Fatal("failing on purpose")
 	case "panic":
 		panic("panicking on purpose")
-	case "hang":
-		select {} // the parent kills us with SIGKILL
+	case "hang", "term":
+		select {} // the parent kills us with SIGKILL or SIGTERM
 	}
 }
 
@@ -52,7 +52,7 @@ func TestMain_LeavesNoServerBehind(t *testing.T) {
 	}
 	exe, err := os.Executable()
 	require.NoError(t, err)
-	for _, mode := range []string{"pass", "fail", "panic", "hang"} {
+	for _, mode := range []string{"pass", "fail", "panic", "hang", "term"} {
 		t.Run(mode, func(t *testing.T) {
 			t.Parallel()
 			cmd := exec.Command(exe, "-test.run=^TestHelperProcess$", "-test.count=1")
@@ -80,8 +80,11 @@ func TestMain_LeavesNoServerBehind(t *testing.T) {
 				_ = cmd.Wait()
 				require.Fail(t, "the child did not print its server", stderr.String())
 			}
-			if mode == "hang" {
+			switch mode {
+			case "hang":
 				require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
+			case "term":
+				require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
 			}
 			for sc.Scan() { // read to EOF: Wait must not race with reads
 			}
@@ -94,14 +97,18 @@ func TestMain_LeavesNoServerBehind(t *testing.T) {
 			if pid == 0 {
 				return
 			}
-			// Main stops the server before the child exits; after a panic
-			// or SIGKILL the watchdog does it within about a second. Wait
-			// for that (bounded, so a broken watchdog fails instead of
-			// hanging) rather than asserting a duration.
-			deadline := time.Now().Add(60 * time.Second)
-			for (pgcluster.Alive(pid) || exists(dir)) && time.Now().Before(deadline) {
-				time.Sleep(50 * time.Millisecond)
+			if mode == "hang" || mode == "panic" {
+				// Main never ran its cleanup: the watchdog stops the server
+				// about a second after the child died. Wait for it
+				// (bounded, so a broken watchdog fails instead of hanging)
+				// rather than asserting a duration.
+				deadline := time.Now().Add(60 * time.Second)
+				for (pgcluster.Alive(pid) || exists(dir)) && time.Now().Before(deadline) {
+					time.Sleep(50 * time.Millisecond)
+				}
 			}
+			// Otherwise Main stopped the server and removed its files
+			// before the child exited (also on SIGTERM).
 			require.False(t, pgcluster.Alive(pid), "postmaster %d of the %s child is still running", pid, mode)
 			require.NoDirExists(t, dir)
 		})
