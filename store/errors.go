@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/beep/iam/domain"
 	"github.com/jackc/pgerrcode"
@@ -140,7 +141,7 @@ func classify(err error) (kind error, constraint string, passthrough bool) {
 			return ErrForbidden, "", false
 		}
 	}
-	if errors.Is(err, errPoolClosed) || isClosedPool(err) {
+	if isClosedPool(err) {
 		return ErrClosed, "", false
 	}
 	if errors.Is(err, domain.ErrValidation) {
@@ -158,10 +159,10 @@ var errUnknown = errors.New("database error")
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
 
-var errPoolClosed = errors.New("closed pool")
-
+// isClosedPool recognises pgxpool's error for a closed pool (puddle's
+// ErrClosedPool, which pgx does not re-export).
 func isClosedPool(err error) bool {
-	return err != nil && err.Error() == "closed pool"
+	return err != nil && strings.HasSuffix(err.Error(), "closed pool")
 }
 
 // notFound builds an ErrNotFound error.
