@@ -104,7 +104,7 @@ export const plugins = () => [
   }),
   twoFactor(),
   passkey({ rpID: "localhost", rpName: "iam interop", origin: baseURL }),
-  apiKey({ rateLimit: { enabled: true, timeWindow: 60_000, maxRequests: 100 } }),
+  apiKey({ rateLimit: { enabled: true, timeWindow: 3_600_000, maxRequests: 100 } }),
   jwt(),
   deviceAuthorization({ verificationUri: "/device" }),
   sso(),
@@ -140,9 +140,9 @@ export const appOptions = {
   rateLimit: {
     enabled: true,
     storage: "database" as const,
-    window: 60,
+    window: 3600,
     max: 1000,
-    customRules: { "/ok": { window: 60, max: 2 } },
+    customRules: { "/ok": { window: 3600, max: 2 } },
   },
 };
 
