@@ -13,8 +13,9 @@ func init() { extraCommands = append(extraCommands, newBenchCmd) }
 
 func newBenchCmd(app *App) *cobra.Command {
 	var (
-		o     bench.Options
-		paths string
+		o        bench.Options
+		paths    string
+		markdown bool
 	)
 	cmd := &cobra.Command{
 		Use:   "bench",
@@ -60,7 +61,13 @@ code and server CPU rather than the disk. It is dropped at the end unless
 			if err != nil {
 				return fmt.Errorf("bench: %w", err)
 			}
-			return app.JSONOr(rep, func() { rep.Print(app.Out) })
+			return app.JSONOr(rep, func() {
+				if markdown {
+					rep.Markdown(app.Out)
+					return
+				}
+				rep.Print(app.Out)
+			})
 		},
 	}
 	f := cmd.Flags()
@@ -73,6 +80,7 @@ code and server CPU rather than the disk. It is dropped at the end unless
 	f.IntVar(&o.CountOps, "count-ops", 1000, "sequential operations behind statements/commits per op (negative: skip)")
 	f.StringVar(&paths, "paths", "", "comma-separated paths to run (default all): "+strings.Join([]string{bench.PathSession, bench.PathCookie, bench.PathAPIKey, bench.PathRateLimit, bench.PathMembers}, ","))
 	f.StringVar(&o.SynchronousCommit, "synchronous-commit", "off", "synchronous_commit of the scratch database (off: commits do not wait for the disk; on: durable)")
+	f.BoolVar(&markdown, "markdown", false, "print the tables as Markdown (docs/benchmarks.md)")
 	f.BoolVar(&o.Keep, "keep-db", false, "keep the scratch database (its URL is printed)")
 	f.BoolVar(&o.CompareBetterAuth, "compare-better-auth", false, "also run Better Auth (Node) on the same database and compare")
 	f.StringVar(&o.Node.Dir, "node-dir", "interop/bench", "directory of the Better Auth benchmark (bench.ts)")

@@ -32,6 +32,7 @@ const (
 	DefaultConcurrency = 16
 	DefaultDuration    = 5 * time.Second
 	DefaultPoolSize    = 20
+	DefaultSlices      = 10
 )
 
 func (c RunConfig) withDefaults() RunConfig {
@@ -42,7 +43,7 @@ func (c RunConfig) withDefaults() RunConfig {
 		c.Duration = DefaultDuration
 	}
 	if c.Slices <= 0 {
-		c.Slices = 10
+		c.Slices = DefaultSlices
 	}
 	if c.Warmup <= 0 {
 		c.Warmup = 300 * time.Millisecond

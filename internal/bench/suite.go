@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"runtime"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -247,7 +248,7 @@ func compare(rep *Report) []Comparison {
 func (r *Report) Print(w io.Writer) {
 	e := r.Environment
 	fmt.Fprintf(w, "\n%s · %s · %d CPUs %s · load %s · Go %s · PostgreSQL %s\n", e.Date, e.OS, e.CPUs, e.CPUModel, e.LoadAvg, e.GoVersion, e.Postgres)
-	fmt.Fprintf(w, "%d users (all in one organization), %d organizations, %d API keys; concurrency %d, pool %d, %.0fs per implementation\n\n",
+	fmt.Fprintf(w, "%d users (all in one organization), %d organizations, %d API keys; concurrency %d, pool %d, %gs per implementation\n\n",
 		r.Config.Users, r.Config.Orgs, r.Config.APIKeys, r.Config.Concurrency, r.Config.PoolSize, r.Config.DurationSeconds)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "PATH\tIMPL\tOPS/S\tP50 µs\tP95 µs\tP99 µs\tALLOCS/OP\tVS PGX\tSTMTS/OP\tRTT/OP\tCOMMITS/OP\t")
@@ -357,7 +358,7 @@ func environment(ctx context.Context, dbURL string) (Environment, error) {
 	if err := conn.QueryRow(ctx, "SHOW server_version").Scan(&e.Postgres); err != nil {
 		return e, err
 	}
-	rows, err := conn.Query(ctx, `SELECT name, setting || COALESCE(unit, '') FROM pg_settings
+	rows, err := conn.Query(ctx, `SELECT name, current_setting(name) FROM pg_settings
 		WHERE name IN ('shared_buffers', 'max_connections', 'fsync', 'synchronous_commit', 'full_page_writes', 'work_mem', 'jit', 'track_functions')`)
 	if err != nil {
 		return e, err
@@ -370,4 +371,44 @@ func environment(ctx context.Context, dbURL string) (Environment, error) {
 		e.PGSettings[k] = v
 	}
 	return e, rows.Err()
+}
+
+// Markdown writes the tables as Markdown (docs/benchmarks.md).
+func (r *Report) Markdown(w io.Writer) {
+	e := r.Environment
+	fmt.Fprintf(w, "Measured %s on %s, %d CPUs (%s), load average %s at the start; Go %s; PostgreSQL %s",
+		e.Date, e.OS, e.CPUs, e.CPUModel, e.LoadAvg, e.GoVersion, e.Postgres)
+	var keys []string
+	for k := range e.PGSettings {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var kv []string
+	for _, k := range keys {
+		kv = append(kv, k+"="+e.PGSettings[k])
+	}
+	fmt.Fprintf(w, " (%s).\n", strings.Join(kv, ", "))
+	fmt.Fprintf(w, "Data: %d users (all members of one organization, one session each), %d organizations, %d API keys. Concurrency %d, pools of %d, %g s per implementation in %d alternating slices.\n\n",
+		r.Config.Users, r.Config.Orgs, r.Config.APIKeys, r.Config.Concurrency, r.Config.PoolSize, r.Config.DurationSeconds, DefaultSlices)
+	fmt.Fprintln(w, "| path | impl | ops/s | p50 µs | p95 µs | p99 µs | allocs/op | vs pgx | statements/op | round trips/op | commits/op |")
+	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+	cost := func(c *Cost) string {
+		if c == nil {
+			return "– | – | –"
+		}
+		return fmt.Sprintf("%.2f | %.2f | %.2f", c.Statements, c.RoundTrips, c.Commits)
+	}
+	for _, res := range r.Results {
+		fmt.Fprintf(w, "| %s | go | %.0f | %.0f | %.0f | %.0f | %.1f | **%.2f×** | %s |\n", res.Path, res.Go.OpsPerSec, res.Go.P50Micros, res.Go.P95Micros, res.Go.P99Micros, res.Go.AllocsPerOp, res.Ratio, cost(res.Cost))
+		fmt.Fprintf(w, "| | pgx | %.0f | %.0f | %.0f | %.0f | %.1f | | %s |\n", res.Baseline.OpsPerSec, res.Baseline.P50Micros, res.Baseline.P95Micros, res.Baseline.P99Micros, res.Baseline.AllocsPerOp, cost(res.BaselineCost))
+	}
+	if len(r.Comparisons) > 0 {
+		fmt.Fprintf(w, "\nBetter Auth %s on Node %s, in process, same database, %d concurrent async loops, pg pool %d:\n\n", r.BetterAuth.BetterAuth, r.BetterAuth.Node, r.Config.Concurrency, r.Config.PoolSize)
+		fmt.Fprintln(w, "| Go | ops/s | p50 µs | p99 µs | Better Auth | ops/s | p50 µs | p99 µs | ratio | target |")
+		fmt.Fprintln(w, "|---|--:|--:|--:|---|--:|--:|--:|--:|--:|")
+		for _, c := range r.Comparisons {
+			fmt.Fprintf(w, "| %s | %.0f | %.0f | %.0f | %s | %.0f | %.0f | %.0f | **%.1f×** | ≥ %.0f× |\n", c.Go, c.GoOpsPerSec, c.GoP50Micros, c.GoP99Micros, c.BetterAuth, c.BAOpsPerSec, c.BAP50Micros, c.BAP99Micros, c.Ratio, c.Target)
+		}
+	}
+	fmt.Fprintf(w, "\nSeeding took %.1f s, the whole run %.1f s.\n", r.SeedSeconds, r.Seconds)
 }
