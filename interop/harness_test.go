@@ -19,6 +19,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/require"
+
+	"github.com/beep/iam/pgtest"
 )
 
 // authLogin is the login role the Node suite connects as: a member of
@@ -27,8 +29,11 @@ import (
 const authLogin = "iam_interop_better_auth"
 
 // betterAuthURL turns the superuser URL of a migrated database into the URL
-// Better Auth should use: the same database, logged in as authLogin. Roles are
-// cluster-wide, so creating one tolerates a concurrent test doing the same.
+// Better Auth should use, one whose sessions run as iam_auth. On pgtest's own
+// server that is a login as authLogin; on an external server
+// (IAM_TEST_DATABASE_URL, whose authentication we do not control) it is the
+// same login with options=-c role=iam_auth, the documented alternative. Roles
+// are cluster-wide, so creating one tolerates a concurrent test doing the same.
 func betterAuthURL(t *testing.T, superuserURL string) string {
 	t.Helper()
 	ctx := context.Background()
@@ -38,6 +43,17 @@ func betterAuthURL(t *testing.T, superuserURL string) string {
 	var hasAuthRole bool
 	require.NoError(t, conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'iam_auth' AND rolbypassrls)`).Scan(&hasAuthRole))
 	require.True(t, hasAuthRole, "migration 0001 did not create role iam_auth with BYPASSRLS")
+	u, err := url.Parse(superuserURL)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		// keyword/value form: libpq-style options, which node-postgres does not read
+		t.Fatalf("the interop suite needs a postgres:// URL (IAM_TEST_DATABASE_URL), got a keyword/value connection string")
+	}
+	if pgtest.Server(t).External() {
+		q := u.Query()
+		q.Set("options", "-c role=iam_auth")
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
 	_, err = conn.Exec(ctx, `CREATE ROLE `+authLogin+` LOGIN IN ROLE iam_auth`)
 	var pgErr *pgconn.PgError
 	if err != nil && !(errors.As(err, &pgErr) && (pgErr.Code == pgerrcode.DuplicateObject || pgErr.Code == pgerrcode.UniqueViolation)) {
@@ -47,8 +63,6 @@ func betterAuthURL(t *testing.T, superuserURL string) string {
 	require.NoError(t, conn.QueryRow(ctx, `SELECT current_database()`).Scan(&db))
 	_, err = conn.Exec(ctx, `ALTER ROLE `+authLogin+` IN DATABASE `+pgx.Identifier{db}.Sanitize()+` SET role = 'iam_auth'`)
 	require.NoError(t, err)
-	u, err := url.Parse(superuserURL)
-	require.NoErrorf(t, err, "pgtest returned a connection string that is not a URL: %s", superuserURL)
 	u.User = url.User(authLogin)
 	return u.String()
 }
