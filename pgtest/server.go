@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -176,12 +177,12 @@ func withDatabase(raw, db string) string {
 	return raw + " dbname='" + strings.ReplaceAll(db, "'", `\'`) + "'"
 }
 
-// tempDir makes the cluster directory: short enough for the socket path and
-// reachable by the postgres user when we are root.
+// tempDir makes the cluster directory in $TMPDIR: short enough for the
+// socket path and, when we are root, reachable by the postgres user (else
+// in /tmp).
 func tempDir() (string, error) {
 	base := os.TempDir()
-	if len(base) > 60 || os.Geteuid() == 0 {
-		// $TMPDIR may be long or private to root; /tmp is neither.
+	if len(base) > 60 || os.Geteuid() == 0 && !othersCanEnter(base) {
 		base = "/tmp"
 	}
 	dir, err := os.MkdirTemp(base, "pgtest-")
@@ -192,6 +193,20 @@ func tempDir() (string, error) {
 		return "", err
 	}
 	return dir, nil
+}
+
+// othersCanEnter reports whether every directory from / to dir has the
+// others-execute bit.
+func othersCanEnter(dir string) bool {
+	for p := filepath.Clean(dir); ; p = filepath.Dir(p) {
+		fi, err := os.Stat(p)
+		if err != nil || fi.Mode().Perm()&0o001 == 0 {
+			return false
+		}
+		if p == filepath.Dir(p) {
+			return true
+		}
+	}
 }
 
 // stop shuts the server down and removes its files. Safe to call twice.
