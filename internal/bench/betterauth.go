@@ -25,6 +25,10 @@ type NodeConfig struct {
 	Sessions int
 	// Log receives the Node side's progress lines (nil: discarded).
 	Log io.Writer
+	// CountOps, when positive, is the number of sequential operations per
+	// path behind the statements, round trips and commits per operation,
+	// on one connection through the counting proxy.
+	CountOps int
 }
 
 // NodeStats is one Better Auth path.
@@ -38,6 +42,10 @@ type NodeStats struct {
 	P50Micros  float64 `json:"p50Us"`
 	P95Micros  float64 `json:"p95Us"`
 	P99Micros  float64 `json:"p99Us"`
+	// Commits per operation, measured by the Node side (pg_stat_database).
+	Commits *float64 `json:"commitsPerOp,omitempty"`
+	// Cost per operation (statements and round trips from the proxy).
+	Cost *Cost `json:"cost,omitempty"`
 }
 
 // NodeReport is what the Node side measured, and the cookie-cache cookies
@@ -103,7 +111,16 @@ func RunBetterAuth(ctx context.Context, env *Env, cfg NodeConfig) (*NodeReport, 
 	for i := range n {
 		cookies[i] = env.CookieHeader(env.Data.Tokens[i])
 	}
+	var wc *wireCounter
+	countURL := ""
+	if cfg.CountOps > 0 {
+		if wc, countURL, err = startWireCounter(env.Data.URL); err != nil {
+			return nil, fmt.Errorf("bench: counting proxy: %w", err)
+		}
+		defer wc.close()
+	}
 	fixtures := map[string]any{
+		"countOps": max(cfg.CountOps, 0), "countURL": countURL,
 		"secret": BenchSecret, "cookies": cookies, "apiKeys": env.Data.APIKeys,
 		"concurrency": rc.Concurrency, "durationMs": rc.Duration.Milliseconds(), "poolSize": cfg.PoolSize,
 		"warmupMs": 1000,
@@ -137,7 +154,16 @@ func RunBetterAuth(ctx context.Context, env *Env, cfg NodeConfig) (*NodeReport, 
 	if err := json.Unmarshal(out, &rep); err != nil {
 		return nil, fmt.Errorf("bench: the Better Auth report: %w", err)
 	}
-	for _, s := range rep.Results {
+	for i, s := range rep.Results {
+		if wc != nil && s.Commits != nil {
+			st, rt, ok := wc.between(s.Path+":start", s.Path+":end")
+			if ok {
+				// Between the markers: the start marker and the read of the
+				// commit count, then the operations.
+				n := float64(cfg.CountOps)
+				rep.Results[i].Cost = &Cost{Statements: float64(st-2) / n, RoundTrips: float64(rt-2) / n, Commits: *s.Commits}
+			}
+		}
 		if s.Errors > 0 {
 			return &rep, fmt.Errorf("bench: Better Auth %s: %d errors (%s)", s.Path, s.Errors, s.FirstError)
 		}

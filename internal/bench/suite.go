@@ -69,6 +69,8 @@ type Comparison struct {
 	BAP50Micros float64 `json:"better_auth_p50_us"`
 	GoP99Micros float64 `json:"go_p99_us"`
 	BAP99Micros float64 `json:"better_auth_p99_us"`
+	GoCost      *Cost   `json:"go_cost,omitempty"`
+	BACost      *Cost   `json:"better_auth_cost,omitempty"`
 }
 
 // Report is everything Suite measured.
@@ -194,6 +196,9 @@ func Suite(ctx context.Context, o Options) (rep *Report, err error) {
 		if o.Node.Log == nil {
 			o.Node.Log = o.Log
 		}
+		if o.Node.CountOps == 0 {
+			o.Node.CountOps = max(o.CountOps/5, 0) // Better Auth is slower: fewer sequential operations
+		}
 		logf("running Better Auth (Node) on the same database\n")
 		ba, err := RunBetterAuth(ctx, env, o.Node)
 		if err != nil {
@@ -218,13 +223,14 @@ func Suite(ctx context.Context, o Options) (rep *Report, err error) {
 
 func compare(rep *Report) []Comparison {
 	var out []Comparison
-	add := func(goName string, gs Stats, baName string, target float64) {
+	add := func(goName string, gs Stats, goCost *Cost, baName string, target float64) {
 		bs, ok := rep.BetterAuth.Stat(baName)
 		if !ok || gs.Ops == 0 {
 			return
 		}
 		c := Comparison{Go: goName, GoOpsPerSec: gs.OpsPerSec, BetterAuth: baName, BAOpsPerSec: bs.OpsPerSec, Target: target,
-			GoP50Micros: gs.P50Micros, BAP50Micros: bs.P50Micros, GoP99Micros: gs.P99Micros, BAP99Micros: bs.P99Micros}
+			GoP50Micros: gs.P50Micros, BAP50Micros: bs.P50Micros, GoP99Micros: gs.P99Micros, BAP99Micros: bs.P99Micros,
+			GoCost: goCost, BACost: bs.Cost}
 		if bs.OpsPerSec > 0 {
 			c.Ratio = gs.OpsPerSec / bs.OpsPerSec
 		}
@@ -233,13 +239,13 @@ func compare(rep *Report) []Comparison {
 	for _, r := range rep.Results {
 		switch r.Path {
 		case PathSession, PathCookie:
-			add(r.Path, r.Go, BAGetSession, 12)
+			add(r.Path, r.Go, r.Cost, BAGetSession, 12)
 		case PathAPIKey:
-			add(r.Path, r.Go, BAVerifyAPIKey, 10)
+			add(r.Path, r.Go, r.Cost, BAVerifyAPIKey, 10)
 		}
 	}
 	if rep.CookieCache != nil {
-		add("cookie_cache_verify", *rep.CookieCache, BAGetSessionCached, 50)
+		add("cookie_cache_verify", *rep.CookieCache, &Cost{}, BAGetSessionCached, 50)
 	}
 	return out
 }
@@ -266,9 +272,9 @@ func (r *Report) Print(w io.Writer) {
 	if len(r.Comparisons) > 0 {
 		fmt.Fprintf(w, "\nBetter Auth %s on Node %s, in process, same database, concurrency %d, pg pool %d:\n\n", r.BetterAuth.BetterAuth, r.BetterAuth.Node, r.Config.Concurrency, r.Config.PoolSize)
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "GO PATH\tOPS/S\tP50 µs\tP99 µs\tBETTER AUTH\tOPS/S\tP50 µs\tP99 µs\tRATIO\tTARGET\t")
+		fmt.Fprintln(tw, "GO PATH\tOPS/S\tP50 µs\tP99 µs\tSTMTS/RTT/COMMITS\tBETTER AUTH\tOPS/S\tP50 µs\tP99 µs\tSTMTS/RTT/COMMITS\tRATIO\tTARGET\t")
 		for _, c := range r.Comparisons {
-			fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.0f\t%s\t%.0f\t%.0f\t%.0f\t%.1fx\t≥%.0fx\t\n", c.Go, c.GoOpsPerSec, c.GoP50Micros, c.GoP99Micros, c.BetterAuth, c.BAOpsPerSec, c.BAP50Micros, c.BAP99Micros, c.Ratio, c.Target)
+			fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.0f\t%s\t%s\t%.0f\t%.0f\t%.0f\t%s\t%.1fx\t≥%.0fx\t\n", c.Go, c.GoOpsPerSec, c.GoP50Micros, c.GoP99Micros, costTriple(c.GoCost), c.BetterAuth, c.BAOpsPerSec, c.BAP50Micros, c.BAP99Micros, costTriple(c.BACost), c.Ratio, c.Target)
 		}
 		tw.Flush()
 	}
@@ -404,11 +410,18 @@ func (r *Report) Markdown(w io.Writer) {
 	}
 	if len(r.Comparisons) > 0 {
 		fmt.Fprintf(w, "\nBetter Auth %s on Node %s, in process, same database, %d concurrent async loops, pg pool %d:\n\n", r.BetterAuth.BetterAuth, r.BetterAuth.Node, r.Config.Concurrency, r.Config.PoolSize)
-		fmt.Fprintln(w, "| Go | ops/s | p50 µs | p99 µs | Better Auth | ops/s | p50 µs | p99 µs | ratio | target |")
-		fmt.Fprintln(w, "|---|--:|--:|--:|---|--:|--:|--:|--:|--:|")
+		fmt.Fprintln(w, "| Go | ops/s | p50 µs | p99 µs | statements / round trips / commits | Better Auth | ops/s | p50 µs | p99 µs | statements / round trips / commits | ratio | target |")
+		fmt.Fprintln(w, "|---|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|")
 		for _, c := range r.Comparisons {
-			fmt.Fprintf(w, "| %s | %.0f | %.0f | %.0f | %s | %.0f | %.0f | %.0f | **%.1f×** | ≥ %.0f× |\n", c.Go, c.GoOpsPerSec, c.GoP50Micros, c.GoP99Micros, c.BetterAuth, c.BAOpsPerSec, c.BAP50Micros, c.BAP99Micros, c.Ratio, c.Target)
+			fmt.Fprintf(w, "| %s | %.0f | %.0f | %.0f | %s | %s | %.0f | %.0f | %.0f | %s | **%.1f×** | ≥ %.0f× |\n", c.Go, c.GoOpsPerSec, c.GoP50Micros, c.GoP99Micros, costTriple(c.GoCost), c.BetterAuth, c.BAOpsPerSec, c.BAP50Micros, c.BAP99Micros, costTriple(c.BACost), c.Ratio, c.Target)
 		}
 	}
 	fmt.Fprintf(w, "\nSeeding took %.1f s, the whole run %.1f s.\n", r.SeedSeconds, r.Seconds)
+}
+
+func costTriple(c *Cost) string {
+	if c == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f / %.2f / %.2f", c.Statements, c.RoundTrips, c.Commits)
 }

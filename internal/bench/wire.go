@@ -26,7 +26,13 @@ type wireCounter struct {
 	wg                    sync.WaitGroup
 	mu                    sync.Mutex
 	conns                 []net.Conn
+	marks                 map[string][2]int64 // label -> (statements, round trips) before the marker
 }
+
+// markPrefix starts a marker comment: a simple Query containing
+// "/*bench-mark:<label>*/" records the counts before it under label, so a
+// client in another process (the Node side) can delimit what it measures.
+const markPrefix = "/*bench-mark:"
 
 // startWireCounter listens on 127.0.0.1 and forwards to the server of url.
 func startWireCounter(rawURL string) (*wireCounter, string, error) {
@@ -122,8 +128,15 @@ func (w *wireCounter) frontend(c, s net.Conn) {
 		if _, err := io.ReadFull(r, hdr[:5]); err != nil {
 			return
 		}
+		n := int(binary.BigEndian.Uint32(hdr[1:5]))
+		msg := make([]byte, 5+max(n-4, 0))
+		copy(msg, hdr[:])
+		if _, err := io.ReadFull(r, msg[5:]); err != nil {
+			return
+		}
 		switch hdr[0] {
 		case 'Q':
+			w.mark(msg[5:])
 			w.statements.Add(1)
 			w.roundTrip.Add(1)
 		case 'E':
@@ -131,16 +144,39 @@ func (w *wireCounter) frontend(c, s net.Conn) {
 		case 'S':
 			w.roundTrip.Add(1)
 		}
-		n := int(binary.BigEndian.Uint32(hdr[1:5]))
-		msg := make([]byte, 5+max(n-4, 0))
-		copy(msg, hdr[:])
-		if _, err := io.ReadFull(r, msg[5:]); err != nil {
-			return
-		}
 		if _, err := s.Write(msg); err != nil {
 			return
 		}
 	}
+}
+
+// mark records the counts under the label of a marker query.
+func (w *wireCounter) mark(query []byte) {
+	q := string(query)
+	i := strings.Index(q, markPrefix)
+	if i < 0 {
+		return
+	}
+	label, _, ok := strings.Cut(q[i+len(markPrefix):], "*/")
+	if !ok {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.marks == nil {
+		w.marks = map[string][2]int64{}
+	}
+	w.marks[label] = [2]int64{w.statements.Load(), w.roundTrip.Load()}
+}
+
+// between returns the statements and round trips from marker from to
+// marker to (from's own statement included), and whether both were seen.
+func (w *wireCounter) between(from, to string) (statements, roundTrips int64, ok bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, okA := w.marks[from]
+	b, okB := w.marks[to]
+	return b[0] - a[0], b[1] - a[1], okA && okB
 }
 
 func (w *wireCounter) counts() (statements, roundTrips int64) {

@@ -6,7 +6,11 @@
 // Run by internal/bench (Go), which seeds the database and hands over:
 //   IAM_DATABASE_URL  the seeded database
 //   BENCH_FIXTURES    JSON: { secret, cookies: [Cookie header], apiKeys: [plain key],
-//                             concurrency, durationMs, poolSize, warmupMs }
+//                             concurrency, durationMs, poolSize, warmupMs,
+//                             countOps, countURL }
+// With countOps > 0 each path also runs countOps sequential operations on one
+// connection through countURL, Go's counting proxy, between marker queries
+// ("/*bench-mark:<path>:start*/"), and measures commits per operation.
 //   BENCH_OUT         where to write the JSON report
 // It resolves its packages through node_modules -> ../betterauth/node_modules.
 import { readFileSync, writeFileSync } from "node:fs";
@@ -26,7 +30,8 @@ type Fixtures = {
   durationMs: number;
   poolSize: number;
   warmupMs: number;
-  slices: number;
+  countOps: number;
+  countURL: string;
 };
 
 const url = process.env.IAM_DATABASE_URL;
@@ -49,14 +54,34 @@ const common = {
   rateLimit: { enabled: false },
 };
 const plugins = () => [organization(), apiKey()];
-const authNoCache = betterAuth(withIam({ ...common, plugins: plugins() }, db));
-const authCache = betterAuth(withIam({
+const makeAuth = (database: ReturnType<typeof drizzle>, cache: boolean) => betterAuth(withIam({
   ...common,
-  session: { cookieCache: { enabled: true, maxAge: 300 } },
+  ...(cache ? { session: { cookieCache: { enabled: true, maxAge: 300 } } } : {}),
   plugins: plugins(),
-}, db));
+}, database));
+const authNoCache = makeAuth(db, false);
+const authCache = makeAuth(db, true);
 
-type Stats = { path: string; ops: number; errors: number; firstError?: string; seconds: number; opsPerSec: number; p50Us: number; p95Us: number; p99Us: number };
+// The counting side: one connection through the proxy.
+const countPool = fx.countOps > 0 ? new pg.Pool({ connectionString: fx.countURL, max: 1 }) : null;
+const countDb = countPool ? drizzle(countPool) : null;
+const countAuth = countDb ? { off: makeAuth(countDb, false), on: makeAuth(countDb, true) } : null;
+
+/** count runs fx.countOps sequential operations between markers and returns commits per operation. */
+async function count(path: string, op: (r: number) => Promise<unknown>): Promise<number | undefined> {
+  if (!countPool) return undefined;
+  for (let i = 0; i < 20; i++) await op(i); // warm: prepared statements, caches
+  // pg_stat_force_next_flush makes this connection report its statistics when idle, so
+  // xact_commit read on it counts exactly the transactions before the read.
+  await countPool.query(`SELECT pg_stat_force_next_flush() /*bench-mark:${path}:start*/`);
+  const c0 = Number((await countPool.query("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")).rows[0].xact_commit);
+  for (let i = 0; i < fx.countOps; i++) await op(i);
+  await countPool.query(`SELECT pg_stat_force_next_flush() /*bench-mark:${path}:end*/`);
+  const c1 = Number((await countPool.query("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")).rows[0].xact_commit);
+  return (c1 - c0 - 2) / fx.countOps; // minus the read of c0 and the end marker
+}
+
+type Stats = { path: string; ops: number; errors: number; firstError?: string; seconds: number; opsPerSec: number; p50Us: number; p95Us: number; p99Us: number; commitsPerOp?: number };
 type Op = (r: number) => Promise<unknown>;
 
 /** runFor runs op from fx.concurrency async loops for ms milliseconds. */
@@ -117,14 +142,22 @@ async function main() {
   const mustSession = (v: any) => { if (!v?.session) throw new Error("no session"); return v; };
   const mustValid = (v: any) => { if (!v?.valid) throw new Error("key refused: " + JSON.stringify(v?.error)); return v; };
 
+  const paths: [string, (a: { off: typeof authNoCache; on: typeof authCache }) => Op][] = [
+    ["get_session_cache_off", (a) => async (r) => mustSession(await a.off.api.getSession({ headers: headers[r % headers.length] }))],
+    ["get_session_cache_on", (a) => async (r) => mustSession(await a.on.api.getSession({ headers: cached[r % cached.length] }))],
+    ["verify_api_key", (a) => async (r) => mustValid(await a.off.api.verifyApiKey({ body: { key: fx.apiKeys[r % fx.apiKeys.length] } }))],
+  ];
   const results: Stats[] = [];
-  results.push(await measure("get_session_cache_off", async (r) => mustSession(await authNoCache.api.getSession({ headers: headers[r % headers.length] }))));
-  results.push(await measure("get_session_cache_on", async (r) => mustSession(await authCache.api.getSession({ headers: cached[r % cached.length] }))));
-  results.push(await measure("verify_api_key", async (r) => mustValid(await authNoCache.api.verifyApiKey({ body: { key: fx.apiKeys[r % fx.apiKeys.length] } }))));
+  for (const [path, make] of paths) {
+    const s = await measure(path, make({ off: authNoCache, on: authCache }));
+    if (countAuth) s.commitsPerOp = await count(path, make(countAuth));
+    results.push(s);
+  }
 
   const version = JSON.parse(readFileSync(new URL("../betterauth/node_modules/better-auth/package.json", import.meta.url), "utf8")).version;
   writeFileSync(outPath!, JSON.stringify({ betterAuth: version, node: process.version, results, cacheCookies }));
   await pool.end();
+  await countPool?.end();
 }
 
 main().catch((e) => {
