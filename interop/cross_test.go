@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -151,20 +153,47 @@ func TestBetterAuthRunsEveryScenarioAndSharesTheDatabaseWithGo(t *testing.T) {
 		require.Error(t, err, "a forged signature must be refused")
 	})
 
-	t.Run("the Go store looks up Better Auth's session with its user and active membership", func(t *testing.T) {
-		st, err := store.Open(ctx, superURL, store.Options{})
-		require.NoError(t, err)
-		defer st.Close()
-		info, err := st.LookupSession(ctx, domain.NewSecret(artefact(t, a, "session.token")))
-		require.NoError(t, err)
-		require.Equal(t, artefact(t, a, "session.userId"), info.User.ID.String())
-		require.NotNil(t, info.Member, "the session has an active organization")
-		require.Equal(t, artefact(t, a, "organization.id"), info.Member.OrganizationID.String())
+	st, err := store.Open(ctx, superURL, store.Options{})
+	require.NoError(t, err)
+	t.Cleanup(st.Close)
 
-		v, err := st.VerifyAPIKey(ctx, betterauth.HashAPIKey(artefact(t, a, "apiKey.key")), "default")
+	t.Run("Go authenticates a request carrying Better Auth's cookie or bearer token", func(t *testing.T) {
+		for name, header := range map[string][2]string{
+			"cookie": {"Cookie", artefact(t, a, "session.cookieHeader")},
+			"bearer": {"Authorization", "Bearer " + artefact(t, a, "session.cookie")},
+		} {
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, artefact(t, a, "baseURL")+"/api/things", nil)
+			require.NoError(t, err)
+			req.Header.Set(header[0], header[1])
+			info, err := auth.Authenticate(ctx, req, st)
+			require.NoErrorf(t, err, "with the %s", name)
+			require.Equal(t, artefact(t, a, "session.userId"), info.User.ID.String(), name)
+			require.NotNil(t, info.Member, "the session has an active organization")
+			require.Equal(t, artefact(t, a, "organization.id"), info.Member.OrganizationID.String())
+			require.Equal(t, "owner", string(info.Member.Role))
+		}
+	})
+
+	t.Run("Go verifies the API key Better Auth issued, with its semantics", func(t *testing.T) {
+		k, err := betterauth.VerifyAPIKey(ctx, st, betterauth.APIKeyFormat{Prefix: "go_"}, artefact(t, a, "apiKey.key"), "default")
 		require.NoError(t, err)
-		require.Truef(t, v.OK(), "the Go store refused Better Auth's API key: %s", v.Outcome)
-		require.Equal(t, artefact(t, a, "apiKey.id"), v.Key.ID.String())
+		require.Equal(t, artefact(t, a, "apiKey.id"), k.ID.String())
+		_, err = betterauth.VerifyAPIKey(ctx, st, betterauth.APIKeyFormat{Prefix: "go_"}, "go_"+strings.Repeat("x", betterauth.DefaultAPIKeyLength), "default")
+		require.ErrorIs(t, err, betterauth.ErrInvalidAPIKey)
+	})
+
+	t.Run("Go computes the same one-time codes from the TOTP secret Better Auth stored", func(t *testing.T) {
+		var secretCol string
+		require.NoError(t, conn.QueryRow(ctx, `SELECT secret FROM iam_two_factor WHERE user_id = $1`, artefact(t, a, "twoFactor.userId")).Scan(&secretCol))
+		secret, err := auth.DecryptTOTPSecret(secretCol)
+		require.NoError(t, err)
+		var hotp map[string]string
+		require.NoError(t, json.Unmarshal([]byte(artefact(t, a, "twoFactor.hotp")), &hotp))
+		for counter, code := range hotp {
+			n, err := strconv.ParseUint(counter, 10, 64)
+			require.NoError(t, err)
+			require.Equal(t, code, betterauth.TOTP{}.HOTP(secret.Reveal(), n), "HOTP counter %d", n)
+		}
 	})
 
 	t.Run("Go verifies the password hash Better Auth wrote", func(t *testing.T) {

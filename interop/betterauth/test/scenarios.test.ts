@@ -481,7 +481,9 @@ describe("two-factor", () => {
     assert.ok(cookieOf(v.headers).includes("session_token"));
     const afterCodes = (await row(`select backup_codes from iam_two_factor where user_id = $1`, [b.userId])).backup_codes;
     assert.notEqual(afterCodes, before, "a used backup code is removed and the list re-encrypted");
-    artefacts.twoFactor = { userId: b.userId, totpSecret, backupCodes: en.backupCodes.slice(1), usedBackupCode: used };
+    const hotp: Record<string, string> = {};
+    for (const counter of [0, 1, 59_000_000]) hotp[counter] = await createOTP(totpSecret).hotp(counter);
+    artefacts.twoFactor = { userId: b.userId, totpSecret, backupCodes: en.backupCodes.slice(1), usedBackupCode: used, hotp };
   });
 });
 
