@@ -81,3 +81,28 @@ BEGIN
 END;
 `,
 }
+
+// invitationTeams checks iam_invitation.team_id, which Better Auth writes as
+// one team id or a comma-separated list of them (multi-team invitations): a
+// foreign key cannot hold a list, so this trigger refuses any listed team
+// that does not exist in the invitation's organization.
+var invitationTeams = &Function{
+	Name: "iam_invitation_check_teams",
+	Doc:  "BEFORE INSERT OR UPDATE on iam_invitation: every team of team_id (comma-separated) exists in the organization.",
+	Body: `
+DECLARE
+  t text;
+BEGIN
+  IF NEW.team_id IS NULL OR NEW.team_id = '' THEN
+    RETURN NEW;
+  END IF;
+  FOREACH t IN ARRAY string_to_array(NEW.team_id, ',') LOOP
+    IF NOT EXISTS (SELECT 1 FROM shared_team s WHERE s.id = btrim(t) AND s.organization_id = NEW.organization_id) THEN
+      RAISE EXCEPTION 'iam_invitation.team_id: team % not found in organization %', btrim(t), NEW.organization_id
+        USING ERRCODE = 'foreign_key_violation', COLUMN = 'team_id', TABLE = 'iam_invitation';
+    END IF;
+  END LOOP;
+  RETURN NEW;
+END;
+`,
+}

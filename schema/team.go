@@ -19,6 +19,5 @@ var Team = NewOrgTable(domain.TableTeam,
 
 	One("organization", domain.TableOrganization, ColOrganizationID),
 	Many("teamMembers", domain.TableTeamMember, "team_id"),
-	Many("invitations", domain.TableInvitation, "team_id"),
 	Many("activeSessions", domain.TableSession, "active_team_id"),
 ).Model("team").Describe("Teams inside an organization (Better Auth team).")

@@ -267,7 +267,7 @@ export const invitation = pgTable("iam_invitation", {
   source: text("source"), // not a Better Auth field
   email: text("email").notNull(),
   role: text("role"),
-  teamId: text("team_id").references((): AnyPgColumn => team.id, { onDelete: "cascade", onUpdate: "cascade" }),
+  teamId: text("team_id"),
   status: invitationStatusEnum("status").notNull().default(sql`'pending'::invitation_status_enum`),
   expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
   inviterId: text("inviter_id").notNull().references((): AnyPgColumn => user.id, { onDelete: "cascade", onUpdate: "cascade" }),
@@ -615,7 +615,6 @@ export const teamRelations = relations(team, ({ one, many }) => ({
   organization: one(organization, { fields: [team.organizationId], references: [organization.id] }),
   sessions: many(session),
   teamMembers: many(teamMember),
-  invitations: many(invitation),
 }));
 
 /** Relations of session, named as Better Auth's joins expect. */
@@ -645,7 +644,6 @@ export const teamMemberRelations = relations(teamMember, ({ one }) => ({
 /** Relations of invitation, named as Better Auth's joins expect. */
 export const invitationRelations = relations(invitation, ({ one }) => ({
   organization: one(organization, { fields: [invitation.organizationId], references: [organization.id] }),
-  team: one(team, { fields: [invitation.teamId], references: [team.id] }),
   user: one(user, { fields: [invitation.inviterId], references: [user.id] }),
 }));
 

@@ -50,6 +50,7 @@ DROP TABLE shared_user;
 
 DROP FUNCTION iam_subscription_derive_org();
 DROP FUNCTION iam_apikey_derive_owner();
+DROP FUNCTION iam_invitation_check_teams();
 DROP FUNCTION iam_team_member_derive_org();
 DROP FUNCTION iam_touch_row();
 

@@ -40,6 +40,24 @@ BEGIN
 END;
 $$;
 
+-- BEFORE INSERT OR UPDATE on iam_invitation: every team of team_id (comma-separated) exists in the organization.
+CREATE FUNCTION iam_invitation_check_teams() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+DECLARE
+  t text;
+BEGIN
+  IF NEW.team_id IS NULL OR NEW.team_id = '' THEN
+    RETURN NEW;
+  END IF;
+  FOREACH t IN ARRAY string_to_array(NEW.team_id, ',') LOOP
+    IF NOT EXISTS (SELECT 1 FROM shared_team s WHERE s.id = btrim(t) AND s.organization_id = NEW.organization_id) THEN
+      RAISE EXCEPTION 'iam_invitation.team_id: team % not found in organization %', btrim(t), NEW.organization_id
+        USING ERRCODE = 'foreign_key_violation', COLUMN = 'team_id', TABLE = 'iam_invitation';
+    END IF;
+  END LOOP;
+  RETURN NEW;
+END;
+$$;
+
 -- BEFORE INSERT OR UPDATE on iam_apikey: reference_id <-> organization_id / user_id.
 CREATE FUNCTION iam_apikey_derive_owner() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
@@ -455,6 +473,7 @@ CREATE INDEX invitation_expires_at_idx ON iam_invitation USING btree (expires_at
 CREATE INDEX invitation_pending_idx ON iam_invitation USING btree (organization_id, status, expires_at) WHERE (status = 'pending'::invitation_status_enum);
 CREATE INDEX invitation_team_id_idx ON iam_invitation USING btree (team_id) WHERE (team_id IS NOT NULL);
 CREATE TRIGGER iam_touch_row BEFORE UPDATE ON iam_invitation FOR EACH ROW EXECUTE FUNCTION iam_touch_row();
+CREATE TRIGGER iam_invitation_check_teams BEFORE INSERT OR UPDATE ON iam_invitation FOR EACH ROW EXECUTE FUNCTION iam_invitation_check_teams();
 ALTER TABLE iam_invitation ENABLE ROW LEVEL SECURITY;
 ALTER TABLE iam_invitation FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON iam_invitation AS PERMISSIVE FOR ALL USING (organization_id = current_setting('app.current_org_id'::text, true)) WITH CHECK (organization_id = current_setting('app.current_org_id'::text, true));
@@ -934,7 +953,6 @@ ALTER TABLE iam_team_member ADD CONSTRAINT iam_team_member_organization_id_fkey 
 ALTER TABLE iam_team_member ADD CONSTRAINT iam_team_member_team_id_fkey FOREIGN KEY (team_id) REFERENCES shared_team (id) ON DELETE CASCADE ON UPDATE CASCADE;
 ALTER TABLE iam_team_member ADD CONSTRAINT iam_team_member_user_id_fkey FOREIGN KEY (user_id) REFERENCES shared_user (id) ON DELETE CASCADE ON UPDATE CASCADE;
 ALTER TABLE iam_invitation ADD CONSTRAINT iam_invitation_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES shared_organization (id) ON DELETE CASCADE ON UPDATE CASCADE;
-ALTER TABLE iam_invitation ADD CONSTRAINT iam_invitation_team_id_fkey FOREIGN KEY (team_id) REFERENCES shared_team (id) ON DELETE CASCADE ON UPDATE CASCADE;
 ALTER TABLE iam_invitation ADD CONSTRAINT iam_invitation_inviter_id_fkey FOREIGN KEY (inviter_id) REFERENCES shared_user (id) ON DELETE CASCADE ON UPDATE CASCADE;
 ALTER TABLE iam_organization_role ADD CONSTRAINT iam_organization_role_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES shared_organization (id) ON DELETE CASCADE ON UPDATE CASCADE;
 ALTER TABLE iam_two_factor ADD CONSTRAINT iam_two_factor_user_id_fkey FOREIGN KEY (user_id) REFERENCES shared_user (id) ON DELETE CASCADE ON UPDATE NO ACTION;

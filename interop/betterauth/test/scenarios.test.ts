@@ -364,6 +364,23 @@ describe("organizations, invitations, teams, roles", () => {
     assert.equal(s[0]?.active_team_id, t.id);
   });
 
+  test("an invitation to several teams is stored comma-separated and accepted into each", async () => {
+    const a = users.alice;
+    const t2: any = await auth.api.createTeam({ body: { name: "Data", organizationId: org.id! }, headers: a.headers });
+    const gus = await user("gus");
+    const i: any = await auth.api.createInvitation({ body: { email: email("gus"), role: "member", organizationId: org.id!, teamId: [org.teamId!, t2.id] }, headers: a.headers });
+    const stored = await row(`select team_id from iam_invitation where id = $1`, [i.id]);
+    assert.deepEqual(stored.team_id.split(",").map((x: string) => x.trim()).sort(), [org.teamId, t2.id].sort());
+    await auth.api.acceptInvitation({ body: { invitationId: i.id }, headers: gus.headers });
+    const tms = await rows(`select team_id from iam_team_member where user_id = $1 order by team_id`, [gus.userId]);
+    assert.deepEqual(tms.map((r: any) => r.team_id), [org.teamId, t2.id].sort());
+    // A team of another organization (or none) is refused by the database.
+    await assert.rejects(
+      pool.query(`update iam_invitation set team_id = $1 where id = $2`, [org.teamId + ",shared_team__00000000-0000-7000-8000-000000000000", i.id]),
+      /iam_invitation.team_id: team shared_team__00000000-0000-7000-8000-000000000000 not found/,
+    );
+  });
+
   test("a dynamic role is created in iam_organization_role and assigned to a member", async () => {
     const a = users.alice;
     const r: any = await auth.api.createOrgRole({ body: { role: "auditor", permission: { organization: ["update"], member: ["create"] }, organizationId: org.id! }, headers: a.headers });
@@ -382,7 +399,8 @@ describe("organizations, invitations, teams, roles", () => {
     const s: any = await joined.api.getSession({ headers: users.alice.headers });
     assert.equal(s.user.id, users.alice.userId);
     const full: any = await joined.api.getFullOrganization({ query: { organizationId: org.id! }, headers: users.alice.headers });
-    assert.deepEqual(full.members.map((m: any) => m.user.email).sort(), [users.alice.email, users.dave.email].sort());
+    const memberEmails = full.members.map((m: any) => m.user.email);
+    for (const e of [users.alice.email, users.dave.email, users.gus.email]) assert.ok(memberEmails.includes(e), `${e} is a member`);
     assert.ok(full.invitations.length >= 3);
     const teams: any = await joined.api.listOrganizationTeams({ query: { organizationId: org.id! }, headers: users.alice.headers });
     assert.ok(teams.map((t: any) => t.id).includes(org.teamId), "the team created above (next to the default team)");
