@@ -33,6 +33,11 @@ func (a *App) cluster() (*pgcluster.Cluster, error) {
 // ensureRunning creates the embedded cluster on first use, starts it when
 // stopped, and creates its iam database.
 func (a *App) ensureRunning(ctx context.Context, c *pgcluster.Cluster) error {
+	unlock, err := c.Lock() // a second iam process waits here, then reuses
+	if err != nil {
+		return Exit(ExitLocalServer, err)
+	}
+	defer unlock()
 	if !c.Initialized() {
 		if err := c.Init(ctx); err != nil {
 			return Exit(ExitLocalServer, err)

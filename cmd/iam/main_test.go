@@ -203,3 +203,32 @@ func TestVersion_PrintsTheLatestMigration(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(out), &v))
 	require.Equal(t, migrate.Default().Latest(), v.Migrations)
 }
+
+func TestDB_ConcurrentStartsShareOneCluster(t *testing.T) {
+	t.Parallel()
+	dir := clusterDir(t)
+	const n = 3
+	urls := make(chan string, n)
+	errs := make(chan string, n)
+	for range n {
+		go func() {
+			code, out, errOut := iam(t, "--database-url", "", "--dir", dir, "db", "url")
+			if code != ExitOK {
+				errs <- errOut
+				return
+			}
+			urls <- out
+		}()
+	}
+	var got []string
+	for range n {
+		select {
+		case u := <-urls:
+			got = append(got, u)
+		case e := <-errs:
+			require.Fail(t, "a concurrent start failed", e)
+		}
+	}
+	require.Equal(t, got[0], got[1])
+	require.Equal(t, got[0], got[2])
+}

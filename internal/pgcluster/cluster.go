@@ -107,9 +107,7 @@ func New(cfg Config) (*Cluster, error) {
 		}
 	}
 	c := &Cluster{cfg: cfg, binDir: binDir, uid: os.Getuid(), gid: os.Getgid()}
-	if saved, err := c.readState(); err == nil {
-		c.cfg.Port, c.cfg.TCP, c.cfg.SocketDir, c.cfg.ServerRoot = saved.Port, saved.TCP, saved.SocketDir, saved.ServerRoot
-	}
+	c.loadState()
 	if os.Geteuid() == 0 {
 		if err := c.pickUser(); err != nil {
 			return nil, err
@@ -503,6 +501,13 @@ func (c *Cluster) readState() (state, error) {
 	return s, err
 }
 
+// loadState adopts the port and directories a previous Init recorded.
+func (c *Cluster) loadState() {
+	if saved, err := c.readState(); err == nil {
+		c.cfg.Port, c.cfg.TCP, c.cfg.SocketDir, c.cfg.ServerRoot = saved.Port, saved.TCP, saved.SocketDir, saved.ServerRoot
+	}
+}
+
 func (c *Cluster) writeState() error {
 	b, _ := json.MarshalIndent(state{Port: c.cfg.Port, TCP: c.cfg.TCP, SocketDir: c.cfg.SocketDir, ServerRoot: c.cfg.ServerRoot}, "", "  ")
 	if err := os.WriteFile(c.statePath(), append(b, '\n'), 0o644); err != nil {
@@ -595,3 +600,27 @@ func lastLines(b []byte, n int) string {
 }
 
 func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
+
+// Lock takes an exclusive advisory lock on the cluster directory (creating
+// it if needed), so that two processes do not initialise or start the same
+// cluster at once, and then rereads the recorded port and directories; call
+// the returned function to release it.
+func (c *Cluster) Lock() (unlock func(), err error) {
+	if err := os.MkdirAll(c.cfg.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create cluster directory: %w", err)
+	}
+	f, err := os.OpenFile(filepath.Join(c.cfg.Dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("lock cluster directory: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock cluster directory: %w", err)
+	}
+	// Whoever held the lock may have initialised the cluster meanwhile.
+	c.loadState()
+	return func() {
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
+}
