@@ -131,27 +131,42 @@ apply once. An applied migration whose file changed is refused (exit 1).`,
 // migrateUp applies the IAM migrations up to target and prints the steps
 // and the resulting status.
 func (a *App) migrateUp(ctx context.Context, target int) error {
-	conn, err := a.Connect(ctx)
+	res, err := a.applyUp(ctx, target)
 	if err != nil {
 		return err
+	}
+	if a.JSON {
+		return a.PrintJSON(res)
+	}
+	return nil
+}
+
+// applyUp applies the IAM migrations up to target, prints the steps and the
+// status for humans, and returns them for --json (the caller prints them, so
+// that `iam up` can emit one JSON document).
+func (a *App) applyUp(ctx context.Context, target int) (map[string]any, error) {
+	conn, err := a.Connect(ctx)
+	if err != nil {
+		return nil, err
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	m := migrate.Default()
 	done, err := m.UpTo(ctx, conn, target)
 	a.printSteps(done)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	st, err := m.Status(ctx, conn)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return a.JSONOr(map[string]any{"steps": nonNil(done), "status": st}, func() {
+	if !a.JSON {
 		if len(done) == 0 {
 			a.Printf("nothing to apply\n")
 		}
 		a.printStatus(st)
-	})
+	}
+	return map[string]any{"steps": nonNil(done), "status": st}, nil
 }
 
 func (a *App) printSteps(steps []migrate.Step) {

@@ -88,9 +88,16 @@ var extraCommands []func(*App) *cobra.Command
 
 // afterUpHooks run at the end of `iam up`, after the migrations, in order,
 // each with the same App (e.g. the store layer's demo tenant). A hook prints
-// what it did through app.Out/app.Printf and returns an error to fail the
-// command.
-var afterUpHooks []func(ctx context.Context, app *App) error
+// its human output through app.Printf and returns what it did; with --json,
+// `iam up` prints one document with the migrations and each hook's result
+// under the hook's name (nil results are left out).
+var afterUpHooks []upHook
+
+// upHook is one step of `iam up` after the migrations.
+type upHook struct {
+	name string
+	run  func(ctx context.Context, app *App) (any, error)
+}
 
 // App is the state shared by all commands: global flags, output and the
 // database they work on.

@@ -21,12 +21,17 @@ connect with.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			if err := app.migrateUp(ctx, migrate.Default().Latest()); err != nil {
+			res, err := app.applyUp(ctx, migrate.Default().Latest())
+			if err != nil {
 				return err
 			}
 			for _, hook := range afterUpHooks {
-				if err := hook(ctx, app); err != nil {
+				v, err := hook.run(ctx, app)
+				if err != nil {
 					return err
+				}
+				if v != nil {
+					res[hook.name] = v
 				}
 			}
 			if app.DatabaseURL == "" {
@@ -34,8 +39,12 @@ connect with.`,
 				if err != nil {
 					return err
 				}
+				res["url"] = url
 				app.Printf("\nconnect with: psql '%s'\n", url)
 				app.Printf("stop with:    %s db stop   (data stays in %s)\n", selfName(), app.Dir)
+			}
+			if app.JSON {
+				return app.PrintJSON(res)
 			}
 			return nil
 		},
