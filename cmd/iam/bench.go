@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -16,6 +18,7 @@ func newBenchCmd(app *App) *cobra.Command {
 		o        bench.Options
 		paths    string
 		markdown bool
+		fromJSON string
 	)
 	cmd := &cobra.Command{
 		Use:   "bench",
@@ -51,15 +54,26 @@ code and server CPU rather than the disk. It is dropped at the end unless
 			if paths != "" {
 				o.Paths = strings.Split(paths, ",")
 			}
-			url, err := app.URL(ctx)
-			if err != nil {
-				return err
-			}
-			o.URL = url
-			o.Log = app.Err
-			rep, err := bench.Suite(ctx, o)
-			if err != nil {
-				return fmt.Errorf("bench: %w", err)
+			var rep *bench.Report
+			if fromJSON != "" {
+				b, err := os.ReadFile(fromJSON)
+				if err != nil {
+					return Usage("--from-json: %v", err)
+				}
+				rep = &bench.Report{}
+				if err := json.Unmarshal(b, rep); err != nil {
+					return Usage("--from-json %s: not a report of iam bench --json: %v", fromJSON, err)
+				}
+			} else {
+				url, err := app.URL(ctx)
+				if err != nil {
+					return err
+				}
+				o.URL = url
+				o.Log = app.Err
+				if rep, err = bench.Suite(ctx, o); err != nil {
+					return fmt.Errorf("bench: %w", err)
+				}
 			}
 			return app.JSONOr(rep, func() {
 				if markdown {
@@ -80,6 +94,7 @@ code and server CPU rather than the disk. It is dropped at the end unless
 	f.IntVar(&o.CountOps, "count-ops", 1000, "sequential operations behind statements/commits per op (negative: skip)")
 	f.StringVar(&paths, "paths", "", "comma-separated paths to run (default all): "+strings.Join([]string{bench.PathSession, bench.PathCookie, bench.PathAPIKey, bench.PathRateLimit, bench.PathMembers}, ","))
 	f.StringVar(&o.SynchronousCommit, "synchronous-commit", "off", "synchronous_commit of the scratch database (off: commits do not wait for the disk; on: durable)")
+	f.StringVar(&fromJSON, "from-json", "", "print a report saved with --json instead of running")
 	f.BoolVar(&markdown, "markdown", false, "print the tables as Markdown (docs/benchmarks.md)")
 	f.BoolVar(&o.Keep, "keep-db", false, "keep the scratch database (its URL is printed)")
 	f.BoolVar(&o.CompareBetterAuth, "compare-better-auth", false, "also run Better Auth (Node) on the same database and compare")
