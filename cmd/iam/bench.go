@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -53,6 +54,11 @@ code and server CPU rather than the disk. It is dropped at the end unless
 			}
 			if paths != "" {
 				o.Paths = strings.Split(paths, ",")
+				for _, p := range o.Paths {
+					if !slices.Contains(bench.PathNames, p) {
+						return Usage("--paths: unknown path %q (known: %s)", p, strings.Join(bench.PathNames, ", "))
+					}
+				}
 			}
 			var rep *bench.Report
 			if fromJSON != "" {
@@ -92,7 +98,7 @@ code and server CPU rather than the disk. It is dropped at the end unless
 	f.DurationVarP(&o.Run.Duration, "duration", "d", bench.DefaultDuration, "run time of each implementation of each path")
 	f.Int32Var(&o.PoolSize, "pool", bench.DefaultPoolSize, "connections in the store's pool and in the baseline's")
 	f.IntVar(&o.CountOps, "count-ops", 1000, "sequential operations behind statements/commits per op (negative: skip)")
-	f.StringVar(&paths, "paths", "", "comma-separated paths to run (default all): "+strings.Join([]string{bench.PathSession, bench.PathCookie, bench.PathAPIKey, bench.PathRateLimit, bench.PathMembers}, ","))
+	f.StringVar(&paths, "paths", "", "comma-separated paths to run (default all): "+strings.Join(bench.PathNames, ","))
 	f.StringVar(&o.SynchronousCommit, "synchronous-commit", "off", "synchronous_commit of the scratch database (off: commits do not wait for the disk; on: durable)")
 	f.StringVar(&fromJSON, "from-json", "", "print a report saved with --json instead of running")
 	f.BoolVar(&markdown, "markdown", false, "print the tables as Markdown (docs/benchmarks.md)")

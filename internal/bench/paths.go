@@ -37,6 +37,9 @@ const (
 	PathMembers   = "member_page"
 )
 
+// PathNames lists every path name, in the order `iam bench` runs them.
+var PathNames = []string{PathSession, PathAPIKey, PathRateLimit, PathMembers, PathCookie}
+
 // BenchSecret is the Better Auth secret of the benchmark (a throwaway
 // database: a fixture, not a credential).
 const BenchSecret = "iam-bench-secret-0123456789abcdef0123456789"
