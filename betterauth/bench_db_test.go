@@ -1,10 +1,10 @@
 package betterauth_test
 
-// Cookie verification end to end, on a real database: the signed session
-// cookie of an http.Request verified with betterauth.RequestSession, which
-// hands the token to store.LookupSession (session, user and active
-// membership in one statement). The baseline verifies the cookie the same
-// way and runs one hand-written pgx query (internal/bench) as the superuser.
+// Cookie verification end to end, on a real database: Auth.Authenticate
+// verifies the signed session cookie of an http.Request and hands the token
+// to store.LookupSession (session, user and active membership in one
+// statement). The baseline verifies the cookie the same way and runs one
+// hand-written pgx query (internal/bench) as the superuser.
 //
 //	go test ./betterauth/ -run '^$' -bench CookieSession -benchmem
 

@@ -169,15 +169,16 @@ func (e *Env) SessionPath() Path {
 	}
 }
 
-// CookiePath is cookie verification end to end: the signed session cookie
-// of an http.Request verified with betterauth, then the session lookup. The
+// CookiePath is cookie verification end to end: betterauth's Authenticate
+// verifies the signed session cookie of an http.Request, then runs the
+// session lookup. The
 // baseline verifies the cookie the same way and runs the hand-written query.
 func (e *Env) CookiePath() Path {
 	reqs := e.cookieReqs
 	return Path{
 		Name: PathCookie,
 		Go: func(ctx context.Context, r uint64) error {
-			info, err := betterauth.RequestSession(ctx, e.Auth, reqs[r%uint64(len(reqs))], e.Store.LookupSession)
+			info, err := e.Auth.Authenticate(ctx, reqs[r%uint64(len(reqs))], e.Store)
 			if err == nil && info.Member == nil {
 				err = errNoMember
 			}
