@@ -166,3 +166,28 @@ func TestUserAPIKeys_OnlyUserOwnedKeys(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, store.APIKeyInvalid, v.Outcome)
 }
+
+// TestVerifyAPIKey_IgnoresTheCallersSearchPath: the SECURITY DEFINER function
+// names every table with its schema, so a caller's search_path (which could
+// point at look-alike tables) changes nothing.
+func TestVerifyAPIKey_IgnoresTheCallersSearchPath(t *testing.T) {
+	t.Parallel()
+	s, _ := openStore(t)
+	ctx := context.Background()
+	u := newUser(t, s, "path")
+	k, err := s.CreateUserAPIKey(ctx, u.ID, store.APIKeyRequest{Prefix: "ba_"})
+	require.NoError(t, err)
+	tx, err := s.Pool().Begin(ctx)
+	require.NoError(t, err)
+	defer tx.Rollback(ctx)
+	var schemaName string
+	require.NoError(t, tx.QueryRow(ctx, "SELECT current_schema()").Scan(&schemaName))
+	_, err = tx.Exec(ctx, "SET LOCAL search_path = pg_catalog")
+	require.NoError(t, err)
+	var outcome string
+	require.NoError(t, tx.QueryRow(ctx, "SELECT outcome FROM "+schemaName+".iam_verify_api_key($1)", store.HashAPIKey(k.Plain.Reveal())).Scan(&outcome))
+	require.Equal(t, "valid", outcome)
+	var setting *string
+	require.NoError(t, tx.QueryRow(ctx, "SELECT (SELECT array_to_string(proconfig, ',') FROM pg_proc WHERE proname = 'iam_verify_api_key')").Scan(&setting))
+	require.Nil(t, setting, "the function carries no SET clause")
+}

@@ -22,8 +22,10 @@ type SessionInfo struct {
 	Member  *domain.Member
 }
 
-// lookupSQL selects every mapped column of the three composites returned by
-// iam_session_lookup, in struct order, so rows scan straight into the structs.
+// lookupSQL selects every mapped column of the three row values of the view
+// iam_session_lookup (migration 0002), in struct order, so rows scan straight
+// into the structs. The planner flattens the view and the field selections,
+// so this is the plain three-table join.
 var lookupSQL = func() string {
 	var b strings.Builder
 	b.WriteString("SELECT ")
@@ -40,7 +42,7 @@ var lookupSQL = func() string {
 	add("session", columnsOf[domain.Session]().names)
 	add("usr", columnsOf[domain.User]().names)
 	add("member", columnsOf[domain.Member]().names)
-	b.WriteString(" FROM iam_session_lookup($1) r")
+	b.WriteString(" FROM iam_session_lookup r WHERE r.lookup_token = $1")
 	return b.String()
 }()
 
@@ -138,7 +140,7 @@ var verifySQL = func() string {
 	for _, c := range columnsOf[domain.APIKey]().names {
 		b.WriteString(", (r.apikey)." + pgx.Identifier{c}.Sanitize())
 	}
-	b.WriteString(" FROM iam_verify_api_key($1, $2) r")
+	b.WriteString(" FROM iam_verify_api_key($1, $2) r WHERE r.outcome <> 'invalid'")
 	return b.String()
 }()
 

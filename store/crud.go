@@ -226,7 +226,8 @@ func (t *table[E]) list(ctx context.Context, db DB, org string, page Page, cond 
 	w, args := t.where(org, cond, args...)
 	args = append(args, limit+1)
 	sql := t.selectSQL + w + " ORDER BY _row_id LIMIT $" + strconv.Itoa(len(args))
-	rows, err := scanAll[E](db.Query(ctx, sql, args...))
+	q, err := db.Query(ctx, sql, args...)
+	rows, err := scanAllCap[E](q, err, limit+1)
 	if err != nil {
 		return nil, "", wrap(err, t.name, "list", "")
 	}

@@ -93,17 +93,27 @@ func scanOne[E any](row pgx.Row) (E, error) {
 	return e, err
 }
 
-// scanAll collects rows into a slice of E.
+// scanAll collects rows into a slice of E. The scan targets are built once
+// per query: each row is scanned into one reused value, which is zeroed
+// first (so pgx allocates fresh pointers and byte slices instead of writing
+// into those of the previous row) and then copied into the result.
 func scanAll[E any](rows pgx.Rows, err error) ([]E, error) {
+	return scanAllCap[E](rows, err, 0)
+}
+
+// scanAllCap is scanAll with a capacity hint for the result.
+func scanAllCap[E any](rows pgx.Rows, err error, capacity int) ([]E, error) {
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	c := columnsOf[E]()
-	var out []E
+	var e, zero E
+	targets := c.all(reflect.ValueOf(&e).Elem())
+	out := make([]E, 0, capacity)
 	for rows.Next() {
-		var e E
-		if err := rows.Scan(c.all(reflect.ValueOf(&e).Elem())...); err != nil {
+		e = zero
+		if err := rows.Scan(targets...); err != nil {
 			return nil, err
 		}
 		out = append(out, e)

@@ -4,36 +4,40 @@
 -- without app.current_org_id it sees no iam_member row and no
 -- organization-owned iam_apikey row. Verifying a session cookie (session,
 -- user and the active membership) and an API key happen before any tenant
--- is known, so they run through these two SECURITY DEFINER functions, which
--- run as the migration owner (a superuser or a role with BYPASSRLS) and do
--- exactly one narrow thing each. iam_app may execute them; nothing else is
--- granted beyond what 0001 granted.
+-- is known, so they go through two narrow objects that run with the rights
+-- of the migration owner (a superuser or a role with BYPASSRLS):
 --
--- Hand-written (not rendered from the schema package): functions are not
--- part of the table declaration. `iam check` ignores functions.
+--   * the view iam_session_lookup, read WHERE lookup_token = $1: one plain
+--     SELECT that the planner flattens into the three-table join, so it
+--     costs what a hand-written join costs. It is deliberately not a
+--     security_barrier view: every row of it is visible to iam_app anyway
+--     (there is no row filter to protect), and the barrier would stop the
+--     planner from flattening it (measured: the subquery scan builds and
+--     takes apart whole-row values on every call);
+--   * the SECURITY DEFINER function iam_verify_api_key, because verifying a
+--     key writes (and a view would expose organization-owned key hashes).
+--
+-- iam_app may read the view and execute the function, nothing more. What
+-- the view shows iam_app beyond its own rights is each session's membership
+-- of its active organization (iam_app reads every session row anyway: the
+-- session table is global).
+--
+-- Hand-written (not rendered from the schema package): views and functions
+-- are not part of the table declaration. `iam check` ignores them.
 
--- iam_session_lookup returns the session with this token, its user and the
--- user's membership of the session's active organization (NULL when there is
--- no active organization or no live membership). No row: no such session
--- (Better Auth deletes revoked sessions). Expiry is left to the caller so it
--- can tell "expired" from "unknown".
-CREATE FUNCTION iam_session_lookup(p_token text)
-RETURNS TABLE (session shared_session, usr shared_user, member iam_member)
-LANGUAGE plpgsql STABLE SECURITY DEFINER
-SET search_path FROM CURRENT
-AS $fn$
-BEGIN
-  RETURN QUERY
-  SELECT s, u, m
-  FROM shared_session s
-  JOIN shared_user u ON u.id = s.user_id
-  LEFT JOIN iam_member m
-    ON m.organization_id = s.active_organization_id
-   AND m.user_id = s.user_id
-   AND m.deleted_at IS NULL
-  WHERE s.token = p_token;
-END
-$fn$;
+-- iam_session_lookup: a session with its user and the user's membership of
+-- the session's active organization (NULL columns when there is no active
+-- organization or no live membership). No row: no such session (Better Auth
+-- deletes revoked sessions). Expiry is left to the caller so it can tell
+-- "expired" from "unknown".
+CREATE VIEW iam_session_lookup AS
+SELECT s.token AS lookup_token, s AS session, u AS usr, m AS member
+FROM shared_session s
+JOIN shared_user u ON u.id = s.user_id
+LEFT JOIN iam_member m
+  ON m.organization_id = s.active_organization_id
+ AND m.user_id = s.user_id
+ AND m.deleted_at IS NULL;
 
 -- iam_verify_api_key applies Better Auth's API key verification to the key
 -- whose hash is p_hash, atomically: the accepting path is one conditional
@@ -41,8 +45,8 @@ $fn$;
 -- its row lock and re-check every condition (no lost decrement of
 -- remaining, no request counted twice).
 --
--- outcome: valid | disabled | expired | usage_exceeded | rate_limited.
--- No row at all: no such key (invalid). For expired keys and for keys whose
+-- outcome: valid | invalid | disabled | expired | usage_exceeded |
+-- rate_limited; apikey is NULL when invalid (no such key). For expired keys and for keys whose
 -- remaining is 0 with no refill amount, the row is deleted, as Better Auth
 -- does. try_again_ms is set for rate_limited. p_now exists for tests (NULL:
 -- now()); times are compared in whole milliseconds, like JavaScript Dates.
@@ -65,18 +69,26 @@ $fn$;
 -- One deliberate difference: Better Auth writes the quota decrement of step
 -- 4 and may then refuse in step 5; here a refused request changes nothing
 -- (betterauth.APIKeyPolicy{RefusedChangesNothing: true}).
-CREATE FUNCTION iam_verify_api_key(p_hash text, p_config_id text DEFAULT NULL, p_now timestamptz DEFAULT NULL)
-RETURNS TABLE (outcome text, try_again_ms bigint, apikey iam_apikey)
+-- The function is created through format() so that every table and type it
+-- names is qualified with the schema the migration runs in: a SECURITY
+-- DEFINER function must not resolve names through the caller's search_path,
+-- and qualifying them spares the `SET search_path` clause, which saves and
+-- restores a setting on every call (measured: about 10% of the throughput).
+-- Functions and operators resolve in pg_catalog first.
+DO $do$
+BEGIN
+EXECUTE format($create$
+CREATE FUNCTION %1$I.iam_verify_api_key(p_hash text, p_config_id text DEFAULT NULL, p_now timestamptz DEFAULT NULL,
+  OUT outcome text, OUT try_again_ms bigint, OUT apikey %1$I.iam_apikey)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path FROM CURRENT
 AS $fn$
 DECLARE
-  k iam_apikey;
+  k %1$I.iam_apikey;
   v_now_ms bigint := floor(extract(epoch FROM COALESCE(p_now, now())) * 1000)::bigint;
   v_now timestamptz := to_timestamp(v_now_ms / 1000.0);
   v_refill_due boolean;
 BEGIN
-  UPDATE iam_apikey AS a SET
+  UPDATE %1$I.iam_apikey AS a SET
     remaining = CASE
       WHEN a.remaining IS NULL THEN NULL
       WHEN a.refill_interval IS NOT NULL AND a.refill_interval <> 0
@@ -115,48 +127,52 @@ BEGIN
          OR a.last_request IS NULL
          OR v_now_ms - floor(extract(epoch FROM a.last_request) * 1000)::bigint > a.rate_limit_time_window
          OR COALESCE(a.request_count, 0) < a.rate_limit_max)
-  RETURNING a.* INTO k;
+  RETURNING a.* INTO apikey;
 
   IF FOUND THEN
-    RETURN QUERY SELECT 'valid'::text, NULL::bigint, k;
+    outcome := 'valid';
     RETURN;
   END IF;
 
   -- Refused: find out why. The row may have changed since the UPDATE; the
   -- reason reported is the one that holds now.
-  SELECT a.* INTO k FROM iam_apikey a
+  SELECT a.* INTO k FROM %1$I.iam_apikey a
   WHERE a.key = p_hash
     AND (p_config_id IS NULL OR a.config_id = p_config_id)
     AND a.deleted_at IS NULL
   LIMIT 1
   FOR UPDATE;
   IF NOT FOUND THEN
+    outcome := 'invalid';
     RETURN;
   END IF;
+  apikey := k;
 
   v_refill_due := k.refill_interval IS NOT NULL AND k.refill_interval <> 0
     AND k.refill_amount IS NOT NULL AND k.refill_amount <> 0
     AND v_now_ms - floor(extract(epoch FROM COALESCE(k.last_refill_at, k.created_at)) * 1000)::bigint > k.refill_interval;
 
   IF k.enabled IS FALSE THEN
-    RETURN QUERY SELECT 'disabled'::text, NULL::bigint, k;
+    outcome := 'disabled';
   ELSIF k.expires_at IS NOT NULL AND v_now_ms > floor(extract(epoch FROM k.expires_at) * 1000)::bigint THEN
-    DELETE FROM iam_apikey WHERE _row_id = k._row_id;
-    RETURN QUERY SELECT 'expired'::text, NULL::bigint, k;
+    DELETE FROM %1$I.iam_apikey WHERE _row_id = k._row_id;
+    outcome := 'expired';
   ELSIF k.remaining = 0 AND k.refill_amount IS NULL THEN
-    DELETE FROM iam_apikey WHERE _row_id = k._row_id;
-    RETURN QUERY SELECT 'usage_exceeded'::text, NULL::bigint, k;
+    DELETE FROM %1$I.iam_apikey WHERE _row_id = k._row_id;
+    outcome := 'usage_exceeded';
   ELSIF k.remaining IS NOT NULL AND k.remaining <= 0 AND NOT v_refill_due THEN
-    RETURN QUERY SELECT 'usage_exceeded'::text, NULL::bigint, k;
+    outcome := 'usage_exceeded';
   ELSE
-    RETURN QUERY SELECT 'rate_limited'::text,
-      (k.rate_limit_time_window - (v_now_ms - floor(extract(epoch FROM k.last_request) * 1000)::bigint))::bigint,
-      k;
+    outcome := 'rate_limited';
+    try_again_ms := k.rate_limit_time_window - (v_now_ms - floor(extract(epoch FROM k.last_request) * 1000)::bigint);
   END IF;
 END
-$fn$;
+$fn$
+$create$, current_schema());
+END
+$do$;
 
-REVOKE ALL ON FUNCTION iam_session_lookup(text) FROM PUBLIC;
+REVOKE ALL ON iam_session_lookup FROM PUBLIC;
 REVOKE ALL ON FUNCTION iam_verify_api_key(text, text, timestamptz) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION iam_session_lookup(text) TO iam_app;
+GRANT SELECT ON iam_session_lookup TO iam_app;
 GRANT EXECUTE ON FUNCTION iam_verify_api_key(text, text, timestamptz) TO iam_app;
