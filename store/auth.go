@@ -6,7 +6,9 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"reflect"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/beep/iam/domain"
@@ -57,13 +59,14 @@ func (s *Store) LookupSession(ctx context.Context, token domain.Secret) (Session
 	targets := make([]any, 0, len(sc.names)+len(uc.names)+len(mc.names))
 	targets = append(targets, sc.all(reflect.ValueOf(&info.Session).Elem())...)
 	targets = append(targets, uc.all(reflect.ValueOf(&info.User).Elem())...)
-	var m domain.Member
-	mNull := nullTargets(mc.all(reflect.ValueOf(&m).Elem()))
-	targets = append(targets, mNull.targets...)
+	mn := nullableOf[domain.Member]()
+	mirror, mTargets := mn.targets()
+	targets = append(targets, mTargets...)
 	if err := s.pool.QueryRow(ctx, lookupSQL, token.Reveal()).Scan(targets...); err != nil {
 		return info, wrap(err, domain.TableSession, "lookup", "")
 	}
-	if mNull.apply() {
+	var m domain.Member
+	if mn.apply(mirror, &m) {
 		info.Member = &m
 	}
 	id := info.Session.ID.String()
@@ -78,32 +81,68 @@ func (s *Store) LookupSession(ctx context.Context, token domain.Secret) (Session
 	return info, nil
 }
 
-// nullable scans a LEFT JOIN side: every target is wrapped in a pointer to
-// pointer, so NULL columns scan without error; apply copies the values into
-// the real fields when the row exists (its first column, the id, is set).
-type nullable struct {
-	real    []any
-	targets []any
+// nullable scans the LEFT JOIN side of a row into E: NULL columns must scan
+// without error, so each column goes into a field of a mirror struct that
+// is a pointer where E's field is a value (and the same pointer type where
+// E's field already is one). The mirror type is built once per E; a scan
+// costs one allocation for the mirror value.
+type nullable[E any] struct {
+	mirror reflect.Type
+	deref  []bool // E's field i is a value: copy *mirror.Fi into it
 }
 
-func nullTargets(real []any) nullable {
-	n := nullable{real: real, targets: make([]any, len(real))}
-	for i, r := range real {
-		n.targets[i] = reflect.New(reflect.TypeOf(r)).Interface() // **T
+var nullableCache sync.Map // reflect.Type -> any (*nullable[E])
+
+func nullableOf[E any]() *nullable[E] {
+	t := reflect.TypeFor[E]()
+	if n, ok := nullableCache.Load(t); ok {
+		return n.(*nullable[E])
 	}
+	c := columnsOf[E]()
+	var e E
+	v := reflect.ValueOf(&e).Elem()
+	n := &nullable[E]{deref: make([]bool, len(c.index))}
+	fields := make([]reflect.StructField, len(c.index))
+	for i, idx := range c.index {
+		ft := v.FieldByIndex(idx).Type()
+		if ft.Kind() != reflect.Pointer {
+			ft = reflect.PointerTo(ft)
+			n.deref[i] = true
+		}
+		fields[i] = reflect.StructField{Name: "F" + strconv.Itoa(i), Type: ft}
+	}
+	n.mirror = reflect.StructOf(fields)
+	nullableCache.Store(t, n)
 	return n
 }
 
-func (n nullable) apply() bool {
-	if reflect.ValueOf(n.targets[0]).Elem().IsNil() {
+// targets returns a fresh mirror value and pointers to its fields.
+func (n *nullable[E]) targets() (reflect.Value, []any) {
+	m := reflect.New(n.mirror).Elem()
+	out := make([]any, m.NumField())
+	for i := range out {
+		out[i] = m.Field(i).Addr().Interface()
+	}
+	return m, out
+}
+
+// apply copies the scanned mirror into *e and reports whether the row
+// existed (its first column, the id, is not NULL).
+func (n *nullable[E]) apply(m reflect.Value, e *E) bool {
+	if m.Field(0).IsNil() {
 		return false
 	}
-	for i, t := range n.targets {
-		p := reflect.ValueOf(t).Elem() // *T
-		if p.IsNil() {
+	c := columnsOf[E]()
+	v := reflect.ValueOf(e).Elem()
+	for i, idx := range c.index {
+		f := m.Field(i)
+		if n.deref[i] {
+			if !f.IsNil() {
+				v.FieldByIndex(idx).Set(f.Elem())
+			}
 			continue
 		}
-		reflect.ValueOf(n.real[i]).Elem().Set(p.Elem())
+		v.FieldByIndex(idx).Set(f)
 	}
 	return true
 }
