@@ -2,7 +2,6 @@ package pgcluster
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -13,7 +12,6 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"os/exec"
 	"os/user"
 	"path/filepath"
 	"slices"
@@ -61,7 +59,12 @@ type Config struct {
 	// file name. Zero picks a free loopback port at Init when TCP is set,
 	// and 5432 otherwise.
 	Port int `json:"port"`
-	// TCP makes the server listen on 127.0.0.1:Port besides the socket.
+	// TCP makes the server listen on 127.0.0.1:Port besides the socket,
+	// and makes every connection (TCP and socket) authenticate with the
+	// superuser's password (scram-sha-256), which Init generates and keeps
+	// in Dir/password (mode 0600); URL includes it. Without TCP the cluster
+	// is reachable only through its Unix socket, whose directory and file
+	// are mode 0700 (the server's OS user, and root).
 	TCP bool `json:"tcp"`
 	// SocketDir overrides Dir/socket; Init picks a short directory under
 	// the system temp dir when Dir/socket would exceed the socket path limit.
@@ -86,6 +89,9 @@ type Cluster struct {
 	runAs  *user.User // nil: run as the current user
 	uid    int
 	gid    int
+	// password is the superuser's password of a TCP cluster ("" before
+	// Init, and for socket-only clusters).
+	password string
 }
 
 // New resolves the binaries and the OS user that will run the server. It
@@ -108,6 +114,11 @@ func New(cfg Config) (*Cluster, error) {
 	}
 	c := &Cluster{cfg: cfg, binDir: binDir, uid: os.Getuid(), gid: os.Getgid()}
 	c.loadState()
+	if c.cfg.TCP {
+		if err := c.loadPassword(); err != nil {
+			return nil, err
+		}
+	}
 	if os.Geteuid() == 0 {
 		if err := c.pickUser(); err != nil {
 			return nil, err
@@ -186,9 +197,13 @@ func (c *Cluster) RunAs() string {
 }
 
 // URL returns a superuser connection URL for database db: over TCP on
-// 127.0.0.1 when the cluster listens there, else over its Unix socket.
+// 127.0.0.1 with the password when the cluster listens there, else over its
+// Unix socket.
 func (c *Cluster) URL(db string) string {
 	u := url.URL{Scheme: "postgres", User: url.User("postgres"), Path: "/" + db}
+	if c.password != "" {
+		u.User = url.UserPassword("postgres", c.password)
+	}
 	q := url.Values{}
 	if c.cfg.TCP {
 		u.Host = net.JoinHostPort("127.0.0.1", strconv.Itoa(c.Port()))
@@ -207,9 +222,11 @@ func (c *Cluster) Initialized() bool {
 	return err == nil
 }
 
-// Init creates the directories and runs initdb (trust authentication for
-// local connections, superuser postgres, UTF8, C locale), then appends
-// Settings to postgresql.conf. It does nothing when already initialized.
+// Init creates the directories and runs initdb (superuser postgres, UTF8, C
+// locale), writes pg_hba.conf (a TCP cluster: a random password, stored in
+// Dir/password, required on every connection; a socket-only cluster: the
+// socket, for the server's OS user only), then appends Settings to
+// postgresql.conf. It does nothing when already initialized.
 func (c *Cluster) Init(ctx context.Context) error {
 	if c.Initialized() {
 		return c.checkOwner()
@@ -260,10 +277,28 @@ func (c *Cluster) Init(ctx context.Context) error {
 			return err
 		}
 	}
-	out, err := c.run(ctx, "initdb", "-D", c.DataDir(), "-U", "postgres", "-A", "trust",
-		"-E", "UTF8", "--no-locale", "--no-sync", "--no-instructions")
+	args := []string{"-D", c.DataDir(), "-U", "postgres", "-E", "UTF8", "--no-locale", "--no-sync", "--no-instructions"}
+	if c.cfg.TCP {
+		// The password file is written first: a cluster never exists
+		// whose password is nowhere.
+		if err := c.newPassword(); err != nil {
+			return err
+		}
+		pwfile, err := c.writeVerifierFile()
+		if err != nil {
+			return err
+		}
+		defer os.Remove(pwfile)
+		args = append(args, "-A", "scram-sha-256", "--pwfile", pwfile)
+	} else {
+		args = append(args, "-A", "trust")
+	}
+	out, err := c.run(ctx, "initdb", args...)
 	if err != nil {
-		return fmt.Errorf("initdb in %s failed: %w\n%s", c.DataDir(), err, lastLines(out, 15))
+		return fmt.Errorf("initdb in %s failed: %w\n%s", c.DataDir(), err, withoutVerifier(lastLines(out, 15)))
+	}
+	if err := c.writeHBA(); err != nil {
+		return err
 	}
 	if len(c.cfg.Settings) > 0 {
 		var b strings.Builder
@@ -343,8 +378,11 @@ func Alive(pid int) bool {
 }
 
 // Start starts the server and waits until it accepts connections. Starting a
-// running cluster is a no-op. A taken TCP port gives ErrPortInUse; any other
-// failure ErrStart with the end of the server log.
+// running cluster is a no-op, except that a TCP cluster made by an older
+// version of this package (pg_hba.conf trusting everyone, no password) is
+// first stopped and moved to password authentication (see upgradeAuth).
+// The server always runs with HardenedSettings. A taken TCP port gives
+// ErrPortInUse; any other failure ErrStart with the end of the server log.
 func (c *Cluster) Start(ctx context.Context) error {
 	if !c.Initialized() {
 		return fmt.Errorf("%w: %s has no data directory yet", ErrNotInitialized, c.cfg.Dir)
@@ -352,8 +390,15 @@ func (c *Cluster) Start(ctx context.Context) error {
 	if err := c.checkOwner(); err != nil {
 		return err
 	}
+	if err := c.upgradeAuth(ctx); err != nil {
+		return err
+	}
 	if _, ok := c.PID(); ok {
 		return nil
+	}
+	// The socket is for the server's OS user only (and root).
+	if err := os.Chmod(c.SocketDir(), 0o700); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("restrict the socket directory %s: %w", c.SocketDir(), err)
 	}
 	listen := "''"
 	if c.cfg.TCP {
@@ -363,6 +408,9 @@ func (c *Cluster) Start(ctx context.Context) error {
 		listen = "127.0.0.1"
 	}
 	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=%s", c.Port(), shellQuote(c.SocketDir()), listen)
+	for _, k := range sortedKeys(HardenedSettings) {
+		opts += fmt.Sprintf(" -c %s=%s", k, shellQuote(HardenedSettings[k]))
+	}
 	logOffset := fileSize(c.LogFile())
 	out, err := c.run(ctx, "pg_ctl", "start", "-w", "-t", "60", "-s", "-D", c.DataDir(), "-l", c.LogFile(), "-o", opts)
 	if err != nil {
@@ -465,21 +513,10 @@ func (c *Cluster) chown(path string) error {
 
 // run executes one of the server binaries as the cluster's user, in the
 // cluster directory (the caller's working directory may be unreadable to
-// that user), with stdin closed and output captured.
+// that user), with stdin closed and output captured. The postmaster pg_ctl forks keeps no copy of the output pipes (pg_ctl
+// redirects it to the log file), so waiting on them cannot hang.
 func (c *Cluster) run(ctx context.Context, name string, args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, filepath.Join(c.binDir, name), args...)
-	cmd.Dir = c.serverRoot()
-	cmd.Env = append(os.Environ(), "LC_ALL=C", "LANG=C")
-	if c.runAs != nil {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(c.uid), Gid: uint32(c.gid)}}
-		cmd.Env = append(cmd.Env, "HOME="+c.serverRoot(), "USER="+c.runAs.Username, "LOGNAME="+c.runAs.Username)
-	}
-	// The postmaster pg_ctl forks keeps no copy of these pipes (pg_ctl
-	// redirects it to the log file), so waiting on them cannot hang.
-	var buf bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &buf, &buf
-	err := cmd.Run()
-	return buf.Bytes(), err
+	return c.runIn(ctx, nil, name, args...)
 }
 
 type state struct {
@@ -505,6 +542,9 @@ func (c *Cluster) readState() (state, error) {
 func (c *Cluster) loadState() {
 	if saved, err := c.readState(); err == nil {
 		c.cfg.Port, c.cfg.TCP, c.cfg.SocketDir, c.cfg.ServerRoot = saved.Port, saved.TCP, saved.SocketDir, saved.ServerRoot
+	}
+	if c.cfg.TCP {
+		_ = c.loadPassword() // New reports an unreadable file
 	}
 }
 
