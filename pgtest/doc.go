@@ -17,7 +17,13 @@
 // initialises a cluster in a temporary directory — as the postgres OS user
 // when the tests run as root — with fsync, synchronous_commit and
 // full_page_writes off, and listens only on a Unix socket in that
-// directory, so it never collides with another server or port. When the
+// directory, so it never collides with another server or port. The socket
+// (directory and file mode 0700) is reachable only by the server's OS user
+// and root, and the server keeps secrets out of its log: it runs with
+// pgcluster's hardened settings (log_error_verbosity = terse,
+// log_min_error_statement = panic, log_statement = none, log_min_messages =
+// log), so neither statements, their parameters, DETAIL lines such as "Key
+// (token)=(...) already exists" nor client errors are logged. When the
 // binaries are missing the test fails with a message saying what to install.
 //
 // Each distinct set of migrations is applied once per server to a template

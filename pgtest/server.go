@@ -48,6 +48,17 @@ func (s *ServerInfo) Dir() string {
 	return s.cluster.Dir()
 }
 
+// LogFile returns the throwaway server's log ("" when External). The
+// server runs with pgcluster.HardenedSettings: no statements, parameters,
+// DETAIL lines or client errors in it, so values a test writes (tokens,
+// passwords) do not end up there.
+func (s *ServerInfo) LogFile() string {
+	if s.cluster == nil {
+		return ""
+	}
+	return s.cluster.LogFile()
+}
+
 // PID returns the postmaster's process id (0 when External or stopped).
 func (s *ServerInfo) PID() int {
 	if s.cluster == nil {
