@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/beep/iam/betterauth"
 	"github.com/beep/iam/domain"
 	"github.com/beep/iam/store"
@@ -47,8 +49,38 @@ var people = []struct{ name, email, role string }{
 //
 // Each piece is looked up first and created only when missing, so Seed is
 // idempotent and a run interrupted half-way is completed by the next one
-// (each piece itself is written atomically by the store).
+// (each piece itself is written atomically by the store). Concurrent Seeds
+// (two `iam up` at once on a fresh directory) take turns: each holds a
+// session advisory lock (LockKey) on a connection of its own for the whole
+// run, so the second one finds what the first created.
 func Seed(ctx context.Context, s *store.Store) (Report, error) {
+	unlock, err := lock(ctx, s)
+	if err != nil {
+		return Report{Password: Password}, err
+	}
+	defer unlock()
+	return seed(ctx, s)
+}
+
+// LockKey is the advisory lock key Seed holds ("iam_demo" in ASCII).
+const LockKey int64 = 0x69616d5f64656d6f
+
+// lock takes LockKey on a dedicated connection outside the store's pool (so
+// that a pool of one connection cannot deadlock on it); closing that
+// connection releases the lock, also when the process dies.
+func lock(ctx context.Context, s *store.Store) (unlock func(), err error) {
+	conn, err := pgx.ConnectConfig(ctx, s.Pool().Config().ConnConfig.Copy())
+	if err != nil {
+		return nil, fmt.Errorf("demo: connect for the seed lock: %w", err)
+	}
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", LockKey); err != nil {
+		_ = conn.Close(context.WithoutCancel(ctx))
+		return nil, fmt.Errorf("demo: take the seed lock (advisory lock %d): %w", LockKey, err)
+	}
+	return func() { _ = conn.Close(context.WithoutCancel(ctx)) }, nil
+}
+
+func seed(ctx context.Context, s *store.Store) (Report, error) {
 	ctx = store.WithSource(store.WithActor(ctx, "iam seed"), "seed")
 	rep := Report{Password: Password}
 	var users []domain.User
