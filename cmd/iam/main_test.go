@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -19,11 +20,19 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-// iam runs the command in-process and returns its exit code and output.
+// iam runs the command in-process, with an empty stdin that is not a
+// terminal, and returns its exit code and output.
 func iam(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return iamWithInput(t, "", false, args...)
+}
+
+// iamWithInput runs the command with stdin reading input, a terminal when
+// interactive is set.
+func iamWithInput(t *testing.T, input string, interactive bool, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	code = run(args, &out, &errOut)
+	code = runIO(args, strings.NewReader(input), interactive, &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
@@ -59,7 +68,7 @@ func TestMigrate_UpStatusValidateDownOnADatabaseURL(t *testing.T) {
 	require.Equal(t, ExitOK, code, errOut)
 	require.Contains(t, out, "ok:")
 
-	code, out, errOut = iam(t, "--database-url", url, "--json", "migrate", "down")
+	code, out, errOut = iam(t, "--database-url", url, "--json", "migrate", "down", "--yes")
 	require.Equal(t, ExitOK, code, errOut)
 	var down struct {
 		Steps  []migrate.Step  `json:"steps"`
@@ -187,7 +196,9 @@ func TestUp_EmbeddedDatabaseIsCreatedStartedAndReused(t *testing.T) {
 
 	code, out, _ = iam(t, "--database-url", "", "--dir", dir, "db", "url")
 	require.Equal(t, ExitOK, code)
-	require.Contains(t, out, "postgres://postgres@127.0.0.1:")
+	pw, err := os.ReadFile(filepath.Join(dir, "password"))
+	require.NoError(t, err)
+	require.Contains(t, out, "postgres://postgres:"+strings.TrimSpace(string(pw))+"@127.0.0.1:")
 
 	code, _, errOut = iam(t, "--database-url", "", "--dir", dir, "db", "destroy")
 	require.Equal(t, ExitOK, code, errOut)

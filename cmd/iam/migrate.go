@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -38,10 +40,17 @@ apply once. An applied migration whose file changed is refused (exit 1).`,
 	up.Flags().IntVar(&to, "to", 0, "apply up to this version only")
 
 	var steps, downTo int
+	var yes bool
 	down := &cobra.Command{
 		Use:   "down",
-		Short: "Roll back the last migration (or --steps N, or down --to a version)",
-		Args:  cobra.NoArgs,
+		Short: "Roll back the last migration (or --steps N, or down --to a version); asks first unless --yes",
+		Long: `Roll back the last applied migration, the last --steps N, or every one
+above --to N (0: all). Rolling back drops the tables the migrations created
+and the data in them, so it needs a confirmation: --yes (or --force), or,
+on a terminal, answering "yes" to the question naming the migrations. With
+--json or when stdin is not a terminal, down without --yes refuses (exit 2)
+and changes nothing.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			m := migrate.Default()
 			if cmd.Flags().Changed("to") && cmd.Flags().Changed("steps") {
@@ -58,6 +67,16 @@ apply once. An applied migration whose file changed is refused (exit 1).`,
 				return err
 			}
 			defer conn.Close(context.WithoutCancel(cmd.Context()))
+			if !yes {
+				before, err := m.Status(cmd.Context(), conn)
+				if err != nil {
+					return err
+				}
+				revert := toRevert(before, cmd.Flags().Changed("to"), downTo, steps)
+				if err := app.confirmDown(cmd.Context(), revert); err != nil {
+					return err
+				}
+			}
 			var done []migrate.Step
 			if cmd.Flags().Changed("to") {
 				done, err = m.DownTo(cmd.Context(), conn, downTo)
@@ -82,6 +101,8 @@ apply once. An applied migration whose file changed is refused (exit 1).`,
 	}
 	down.Flags().IntVar(&steps, "steps", 1, "number of migrations to roll back")
 	down.Flags().IntVar(&downTo, "to", 0, "roll back every migration above this version (0: all)")
+	down.Flags().BoolVarP(&yes, "yes", "y", false, "roll back without asking (the migrations' tables and data are dropped)")
+	down.Flags().BoolVar(&yes, "force", false, "same as --yes")
 
 	status := &cobra.Command{
 		Use:   "status",
@@ -126,6 +147,62 @@ apply once. An applied migration whose file changed is refused (exit 1).`,
 	}
 	cmd.AddCommand(up, down, status, validate)
 	return cmd
+}
+
+// toRevert lists, newest first, the applied migrations that down would
+// roll back: those above version to (byTarget), else the last steps.
+func toRevert(st *migrate.Status, byTarget bool, to, steps int) []migrate.MigrationStatus {
+	var out []migrate.MigrationStatus
+	for k := len(st.Migrations) - 1; k >= 0; k-- {
+		ms := st.Migrations[k]
+		if !ms.Applied {
+			continue
+		}
+		if byTarget && ms.Version <= to || !byTarget && len(out) >= steps {
+			break
+		}
+		out = append(out, ms)
+	}
+	return out
+}
+
+// confirmDown asks on the terminal before migrations are rolled back, and
+// refuses (exit 2) without one or with --json. Nothing to roll back needs
+// no confirmation.
+func (a *App) confirmDown(ctx context.Context, revert []migrate.MigrationStatus) error {
+	if len(revert) == 0 {
+		return nil
+	}
+	names := make([]string, len(revert))
+	for i, ms := range revert {
+		names[i] = fmt.Sprintf("%04d_%s", ms.Version, ms.Name)
+	}
+	list := strings.Join(names, ", ")
+	if a.JSON || !a.Interactive {
+		why := "stdin is not a terminal"
+		if a.JSON {
+			why = "--json asks no questions"
+		}
+		return Usage("migrate down would roll back %s and drop their tables and data: pass --yes (or --force) to confirm (%s); nothing was rolled back", list, why)
+	}
+	url, err := a.URL(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Err, "iam migrate down will roll back %d migration(s) on %s:\n", len(revert), redactURL(url))
+	for _, n := range names {
+		fmt.Fprintf(a.Err, "  %s\n", n)
+	}
+	fmt.Fprintf(a.Err, "This drops their tables and the data in them. Type \"yes\" to continue: ")
+	line, err := bufio.NewReader(a.In).ReadString('\n')
+	answer := strings.ToLower(strings.TrimSpace(line))
+	if answer != "yes" && answer != "y" {
+		if err != nil && answer == "" {
+			fmt.Fprintln(a.Err)
+		}
+		return Usage("migrate down: not confirmed (the answer was not \"yes\"); nothing was rolled back (--yes skips the question)")
+	}
+	return nil
 }
 
 // migrateUp applies the IAM migrations up to target and prints the steps

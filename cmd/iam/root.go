@@ -63,6 +63,15 @@ func Exit(code int, err error) error {
 	return &ExitError{Code: code, Err: err}
 }
 
+// reportedError is an error whose command already printed its JSON
+// document (e.g. `db status` saying unreachable): run prints the error line
+// to stderr but no second JSON document.
+type reportedError struct{ error }
+
+func (e reportedError) Unwrap() error { return e.error }
+
+func reported(err error) error { return reportedError{err} }
+
 // Usage wraps a bad-argument error (exit 2).
 func Usage(format string, args ...any) error {
 	return Exit(ExitUsage, fmt.Errorf(format, args...))
@@ -114,6 +123,11 @@ type App struct {
 	JSON bool
 	// Out and Err are stdout and stderr.
 	Out, Err io.Writer
+	// In is stdin, read for confirmations; Interactive says whether it is
+	// a terminal (without one, commands that need a confirmation refuse
+	// unless given --yes).
+	In          io.Reader
+	Interactive bool
 
 	resolved string // the URL once resolved
 	pool     *pgxpool.Pool
@@ -269,10 +283,16 @@ func envOr(key, def string) string {
 	return def
 }
 
-// run executes the command line and returns the exit code; errors are
-// printed as one line to stderr (and as JSON to stdout with --json).
+// run executes the command line with the process's stdin and returns the
+// exit code; errors are printed as one line to stderr (and as JSON to stdout
+// with --json).
 func run(args []string, stdout, stderr io.Writer) int {
-	app := &App{Out: stdout, Err: stderr}
+	return runIO(args, os.Stdin, isTerminal(os.Stdin), stdout, stderr)
+}
+
+// runIO is run with a given stdin, which is a terminal when interactive.
+func runIO(args []string, stdin io.Reader, interactive bool, stdout, stderr io.Writer) int {
+	app := &App{Out: stdout, Err: stderr, In: stdin, Interactive: interactive}
 	defer app.close()
 	root := newRootCmd(app)
 	root.SetArgs(args)
@@ -288,7 +308,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		msg += " (see `iam --help`)"
 	}
 	fmt.Fprintf(stderr, "iam: %s\n", msg)
-	if app.JSON {
+	var rep reportedError
+	if app.JSON && !errors.As(err, &rep) {
 		_ = app.PrintJSON(map[string]any{"error": msg, "exit_code": code})
 	}
 	return code
