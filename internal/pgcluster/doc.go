@@ -3,6 +3,14 @@
 // an unprivileged OS user when the caller is root (PostgreSQL refuses to run
 // as root), and starts, stops and inspects the server.
 //
+// A TCP cluster (the embedded database) requires the superuser's password
+// (scram-sha-256) on every connection; Init generates it into
+// Dir/password (mode 0600), URL carries it, and Start moves a cluster made
+// by an older version (trust) to it. A socket-only cluster (pgtest) never
+// listens on TCP and its socket is mode 0700. Every server runs with
+// HardenedSettings, which keep statements, parameters, DETAIL lines and
+// client errors (and so the secrets in them) out of the server log.
+//
 // It is shared low-level code below the layer diagram: pgtest uses it for
 // throwaway test clusters and cmd/iam for the embedded default database under
 // ./.iam/. It imports nothing of ours and no database driver.
