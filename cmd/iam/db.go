@@ -43,7 +43,7 @@ func (a *App) ensureRunning(ctx context.Context, c *pgcluster.Cluster) error {
 		if err := c.Init(ctx); err != nil {
 			return Exit(ExitLocalServer, err)
 		}
-		a.Notef("iam: created a PostgreSQL cluster in %s (first use; data in %s, server runs as OS user %s)\n", c.Dir(), c.DataDir(), c.RunAs())
+		a.Notef("iam: created a PostgreSQL cluster in %s (first use; data in %s, server runs as OS user %s, password in %s)\n", c.Dir(), c.DataDir(), c.RunAs(), c.PasswordFile())
 	}
 	// A cluster made by an older iam trusts every local user: Start moves
 	// it to password authentication, restarting it once if it runs.
