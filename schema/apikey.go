@@ -2,6 +2,9 @@ package schema
 
 import "github.com/beep/iam/domain"
 
+// apikeyByHash admits the key whose hash is in app.apikey_hash.
+var apikeyByHash = "(key = NULLIF(current_setting('" + APIKeyHashSetting + "'::text, true), ''::text))"
+
 // APIKey is iam_apikey. Better Auth writes reference_id (the owner's id); a
 // trigger fills user_id or organization_id from it, and reference_id from
 // them when Go leaves it out.
@@ -37,11 +40,19 @@ var APIKey = NewOrgTable(domain.TableAPIKey,
 	Chk("apikey_rate_limit_time_window_positive_check", "((rate_limit_time_window IS NULL) OR (rate_limit_time_window > 0))"),
 	Chk("apikey_rate_limit_max_positive_check", "((rate_limit_max IS NULL) OR (rate_limit_max > 0))"),
 	Chk("apikey_remaining_non_negative_check", "((remaining IS NULL) OR (remaining >= 0))"),
-	Idx("apikey_key_idx", "key"),
+	UniqueIdx("apikey_key_unique_idx", "key"),
 	Idx("apikey_reference_id_idx", "reference_id"),
 	Idx("apikey_user_id_idx", "user_id"),
 	Idx("apikey_config_id_idx", "config_id"),
 	NewTrigger("iam_apikey_derive_owner", "BEFORE", apikeyOwner.Name, "INSERT", "UPDATE"),
+	// Verification happens before any tenant is known: the verifier names
+	// the key by its hash in app.apikey_hash for the transaction, and these
+	// policies admit that one row for reading, the counters update and the
+	// delete of an expired key. No INSERT: a hash in the setting never lets
+	// a row in.
+	ExtraPolicy("apikey_verify_select", "SELECT", apikeyByHash, ""),
+	ExtraPolicy("apikey_verify_update", "UPDATE", apikeyByHash, apikeyByHash),
+	ExtraPolicy("apikey_verify_delete", "DELETE", apikeyByHash, ""),
 
 	One("organization", domain.TableOrganization, ColOrganizationID),
 	One("user", domain.TableUser, "user_id"),

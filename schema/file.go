@@ -19,6 +19,7 @@ var File = NewOrgTable(domain.TableFile,
 	Idx("file_folder_id_idx", "folder_id"),
 	Idx("file_uploaded_by_user_id_idx", "uploaded_by_user_id"),
 	Idx("file_key_idx", "key"),
+	SameTenant("folder_id", domain.TableFolder, ColID),
 
 	One("organization", domain.TableOrganization, ColOrganizationID),
 	One("user", domain.TableUser, "user_id"),

@@ -45,19 +45,45 @@ END;
 // apikeyOwner reconciles iam_apikey.reference_id (what Better Auth writes:
 // the owning user's or organization's id) with user_id and organization_id
 // (what Go writes and what row level security needs). Ids carry their table
-// prefix, so the owner kind is read from the reference itself.
+// prefix, so the owner kind is read from the reference itself. The owner
+// must be consistent, whoever writes: an organization's key references its
+// own organization (no relabelling a key of A as B's), a user's key
+// references its user and belongs to no organization. An UPDATE that leaves
+// the three owner columns alone (verification counters, renames) skips the
+// work.
 var apikeyOwner = &Function{
 	Name: "iam_apikey_derive_owner",
-	Doc:  "BEFORE INSERT OR UPDATE on iam_apikey: reference_id <-> organization_id / user_id.",
+	Doc:  "BEFORE INSERT OR UPDATE on iam_apikey: reference_id <-> organization_id / user_id, consistent.",
 	Body: `
 BEGIN
+  IF TG_OP = 'UPDATE'
+     AND NEW.reference_id IS NOT DISTINCT FROM OLD.reference_id
+     AND NEW.organization_id IS NOT DISTINCT FROM OLD.organization_id
+     AND NEW.user_id IS NOT DISTINCT FROM OLD.user_id THEN
+    RETURN NEW;
+  END IF;
   IF NEW.reference_id IS NULL THEN
     NEW.reference_id := COALESCE(NEW.organization_id, NEW.user_id);
   END IF;
   IF starts_with(NEW.reference_id, 'shared_organization__') THEN
     NEW.organization_id := COALESCE(NEW.organization_id, NEW.reference_id);
+    IF NEW.organization_id <> NEW.reference_id THEN
+      RAISE EXCEPTION 'iam_apikey.reference_id: an organization''s key must reference that organization (organization_id)'
+        USING ERRCODE = 'check_violation', COLUMN = 'reference_id', TABLE = 'iam_apikey';
+    END IF;
   ELSIF starts_with(NEW.reference_id, 'shared_user__') THEN
     NEW.user_id := COALESCE(NEW.user_id, NEW.reference_id);
+    IF NEW.user_id <> NEW.reference_id THEN
+      RAISE EXCEPTION 'iam_apikey.reference_id: a user''s key must reference that user (user_id)'
+        USING ERRCODE = 'check_violation', COLUMN = 'reference_id', TABLE = 'iam_apikey';
+    END IF;
+    IF NEW.organization_id IS NOT NULL THEN
+      RAISE EXCEPTION 'iam_apikey.organization_id: a user''s key (reference_id a user) belongs to no organization'
+        USING ERRCODE = 'check_violation', COLUMN = 'organization_id', TABLE = 'iam_apikey';
+    END IF;
+  ELSE
+    RAISE EXCEPTION 'iam_apikey.reference_id: must be a shared_user__ or shared_organization__ id'
+      USING ERRCODE = 'check_violation', COLUMN = 'reference_id', TABLE = 'iam_apikey';
   END IF;
   RETURN NEW;
 END;
@@ -65,17 +91,133 @@ END;
 }
 
 // subscriptionOwner reconciles iam_subscription.reference_id (Better Auth's
-// owner: a user or an organization) with organization_id.
+// owner: a user or an organization) with organization_id, under the same
+// rules as API keys: an organization's subscription references that
+// organization, a user's subscription belongs to no organization.
 var subscriptionOwner = &Function{
 	Name: "iam_subscription_derive_org",
-	Doc:  "BEFORE INSERT OR UPDATE on iam_subscription: reference_id <-> organization_id.",
+	Doc:  "BEFORE INSERT OR UPDATE on iam_subscription: reference_id <-> organization_id, consistent.",
 	Body: `
 BEGIN
+  IF TG_OP = 'UPDATE'
+     AND NEW.reference_id IS NOT DISTINCT FROM OLD.reference_id
+     AND NEW.organization_id IS NOT DISTINCT FROM OLD.organization_id THEN
+    RETURN NEW;
+  END IF;
   IF NEW.reference_id IS NULL THEN
     NEW.reference_id := NEW.organization_id;
   END IF;
   IF starts_with(NEW.reference_id, 'shared_organization__') THEN
     NEW.organization_id := COALESCE(NEW.organization_id, NEW.reference_id);
+    IF NEW.organization_id <> NEW.reference_id THEN
+      RAISE EXCEPTION 'iam_subscription.reference_id: an organization''s subscription must reference that organization (organization_id)'
+        USING ERRCODE = 'check_violation', COLUMN = 'reference_id', TABLE = 'iam_subscription';
+    END IF;
+  ELSIF starts_with(NEW.reference_id, 'shared_user__') THEN
+    IF NEW.organization_id IS NOT NULL THEN
+      RAISE EXCEPTION 'iam_subscription.organization_id: a user''s subscription (reference_id a user) belongs to no organization'
+        USING ERRCODE = 'check_violation', COLUMN = 'organization_id', TABLE = 'iam_subscription';
+    END IF;
+  ELSE
+    RAISE EXCEPTION 'iam_subscription.reference_id: must be a shared_user__ or shared_organization__ id'
+      USING ERRCODE = 'check_violation', COLUMN = 'reference_id', TABLE = 'iam_subscription';
+  END IF;
+  RETURN NEW;
+END;
+`,
+}
+
+// tenantGuard keeps organization-scoped rows in their organization. Row
+// level security checks the new row against the current tenant, but a
+// writer that bypasses it (Better Auth's role, psql) or an optional-tenant
+// table's NULL arm (organization_id NULL is visible to every tenant) would
+// otherwise let a row change owner or leave tenancy. The one change let
+// through is the cascade of an organization's id (ON UPDATE CASCADE): the
+// old organization no longer exists then.
+var tenantGuard = &Function{
+	Name: TenantGuardFunction,
+	Doc:  "BEFORE UPDATE on every organization-scoped table: organization_id never changes.",
+	Body: `
+BEGIN
+  IF NEW.organization_id IS DISTINCT FROM OLD.organization_id
+     AND (OLD.organization_id IS NULL
+          OR EXISTS (SELECT 1 FROM shared_organization o WHERE o.id = OLD.organization_id)) THEN
+    RAISE EXCEPTION '%.organization_id: a row cannot move to another organization, or into or out of one', TG_TABLE_NAME
+      USING ERRCODE = 'check_violation', COLUMN = 'organization_id', TABLE = TG_TABLE_NAME;
+  END IF;
+  RETURN NEW;
+END;
+`,
+}
+
+// sameTenant backs SameTenant: the column TG_ARGV[0] of the new row must
+// name a row of table TG_ARGV[1] (by its column TG_ARGV[2]) that belongs to
+// the new row's organization or to none. A foreign key alone checks
+// existence across tenants (and its error tells a tenant which of another
+// tenant's ids exist); this trigger runs first and answers "not found" for a
+// missing row and another tenant's alike. A row written without an
+// organization (Better Auth does not know organization_id) takes the
+// organization of the row it references, as a team member takes its team's. Run by a role under row level
+// security, the lookup sees only the current tenant's rows; run by a role
+// that bypasses it, the organizations are compared.
+var sameTenant = &Function{
+	Name: SameTenantFunction,
+	Doc:  "BEFORE INSERT OR UPDATE: the reference TG_ARGV[0] -> TG_ARGV[1](TG_ARGV[2]) stays in the row's organization.",
+	Body: `
+DECLARE
+  v_ref text := to_jsonb(NEW) ->> TG_ARGV[0];
+  v_found boolean;
+  v_org text;
+BEGIN
+  IF v_ref IS NULL THEN
+    RETURN NEW;
+  END IF;
+  IF TG_OP = 'UPDATE'
+     AND v_ref IS NOT DISTINCT FROM (to_jsonb(OLD) ->> TG_ARGV[0])
+     AND NEW.organization_id IS NOT DISTINCT FROM OLD.organization_id THEN
+    RETURN NEW;
+  END IF;
+  EXECUTE format('SELECT true, p.organization_id FROM %I p WHERE p.%I = $1', TG_ARGV[1], TG_ARGV[2])
+    INTO v_found, v_org USING v_ref;
+  IF v_found IS NULL OR (v_org IS NOT NULL AND NEW.organization_id IS NOT NULL AND v_org <> NEW.organization_id) THEN
+    RAISE EXCEPTION '%.%: % not found in the organization of the row', TG_TABLE_NAME, TG_ARGV[0], v_ref
+      USING ERRCODE = 'foreign_key_violation', COLUMN = TG_ARGV[0], TABLE = TG_TABLE_NAME;
+  END IF;
+  IF NEW.organization_id IS NULL THEN
+    NEW.organization_id := v_org;
+  END IF;
+  RETURN NEW;
+END;
+`,
+}
+
+// sessionActiveOrg makes shared_session.active_organization_id a membership
+// of the session's user: the view iam_session_lookup, which must cross
+// tenants before the tenant is known, returns the user's member row of that
+// organization, so a session planted with another organization would
+// otherwise reveal that organization's membership. Checked when the active
+// organization or the user changes; under row level security the member
+// row is visible only with that organization as the current tenant (the
+// store's SetActiveOrganization runs so). A membership removed later leaves
+// the session alone: the view joins live members only.
+var sessionActiveOrg = &Function{
+	Name: "iam_session_check_active_org",
+	Doc:  "BEFORE INSERT OR UPDATE on shared_session: active_organization_id is an organization the user is a live member of.",
+	Body: `
+BEGIN
+  IF NEW.active_organization_id IS NULL THEN
+    RETURN NEW;
+  END IF;
+  IF TG_OP = 'UPDATE'
+     AND NEW.active_organization_id IS NOT DISTINCT FROM OLD.active_organization_id
+     AND NEW.user_id IS NOT DISTINCT FROM OLD.user_id THEN
+    RETURN NEW;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM iam_member m
+                 WHERE m.organization_id = NEW.active_organization_id
+                   AND m.user_id = NEW.user_id AND m.deleted_at IS NULL) THEN
+    RAISE EXCEPTION 'shared_session.active_organization_id: the session''s user is not a member of organization %', NEW.active_organization_id
+      USING ERRCODE = 'check_violation', COLUMN = 'active_organization_id', TABLE = 'shared_session';
   END IF;
   RETURN NEW;
 END;

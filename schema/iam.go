@@ -33,7 +33,8 @@ const (
 // iam is the built-in schema, validated when the program starts.
 var iam = MustNew("iam", nil,
 	WithEnums(domain.Enums()...),
-	WithFunctions(touchRow, teamMemberOrg, invitationTeams, apikeyOwner, subscriptionOwner),
+	WithFunctions(touchRow, teamMemberOrg, invitationTeams, apikeyOwner, subscriptionOwner,
+		tenantGuard, sameTenant, sessionActiveOrg),
 	WithTables(
 		User, Organization, Team, Session, Folder, File,
 		Account, Verification, Member, TeamMember, Invitation, OrganizationRole,

@@ -14,6 +14,7 @@ var OAuthAccessToken = NewOrgTable(domain.TableOAuthAccessToken,
 	Text("scopes").BA("scopes").Describe("space separated"),
 
 	Idx("oauth_access_token_client_id_idx", "client_id"),
+	SameTenant("client_id", domain.TableOAuthApplication, "client_id"),
 	Idx("oauth_access_token_user_id_idx", "user_id"),
 
 	One("organization", domain.TableOrganization, ColOrganizationID),

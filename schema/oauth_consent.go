@@ -11,6 +11,7 @@ var OAuthConsent = NewOrgTable(domain.TableOAuthConsent,
 	Bool("consent_given").Required().DefaultBool(false).BA("consentGiven"),
 
 	Idx("oauth_consent_client_id_idx", "client_id"),
+	SameTenant("client_id", domain.TableOAuthApplication, "client_id"),
 	Idx("oauth_consent_user_id_idx", "user_id"),
 
 	One("organization", domain.TableOrganization, ColOrganizationID),

@@ -34,6 +34,7 @@ func (s *Schema) SQLUp(refresh string) string {
 	}
 	if len(s.Functions) > 0 {
 		b.WriteString("\n-- Trigger functions\n")
+		b.WriteString(FunctionSearchPathSQL)
 		for _, f := range s.Functions {
 			fmt.Fprintf(&b, "-- %s\n", f.Doc)
 			fmt.Fprintf(&b, "CREATE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$%s$$;\n\n", f.Name, f.Body)
@@ -131,10 +132,30 @@ func writeTable(b *strings.Builder, t *Table) {
 		fmt.Fprintf(b, "ALTER TABLE %s ENABLE ROW LEVEL SECURITY;\n", t.Name)
 		fmt.Fprintf(b, "ALTER TABLE %s FORCE ROW LEVEL SECURITY;\n", t.Name)
 		for _, p := range t.Policies {
-			fmt.Fprintf(b, "CREATE POLICY %s ON %s AS PERMISSIVE FOR %s USING %s WITH CHECK %s;\n",
-				p.Name, t.Name, p.Command, parens(p.Using), parens(p.WithCheck))
+			b.WriteString(p.SQL(t.Name))
+			b.WriteString("\n")
 		}
 	}
+}
+
+// FunctionSearchPathSQL pins the search_path that the trigger functions
+// created after it capture (SET search_path FROM CURRENT): the schema being
+// migrated, then pg_temp explicitly last. pg_catalog is searched first
+// implicitly; pg_temp, when not listed, would be searched first for tables
+// and types, so a temporary table or domain of the caller could shadow what
+// a function reads. The setting is local to the migration's transaction.
+const FunctionSearchPathSQL = "SELECT pg_catalog.set_config('search_path', pg_catalog.format('%I, pg_temp', pg_catalog.current_schema()), true);\n\n"
+
+// SQL returns the CREATE POLICY statement for the policy on table.
+func (p *Policy) SQL(table string) string {
+	out := fmt.Sprintf("CREATE POLICY %s ON %s AS PERMISSIVE FOR %s", p.Name, table, p.Command)
+	if p.Using != "" {
+		out += " USING " + parens(p.Using)
+	}
+	if p.WithCheck != "" {
+		out += " WITH CHECK " + parens(p.WithCheck)
+	}
+	return out + ";"
 }
 
 func columnDDL(c *Column) string {

@@ -59,6 +59,24 @@ const (
 	TouchTrigger  = "iam_touch_row"
 )
 
+// TenantGuardFunction keeps every organization-scoped row in its
+// organization: an UPDATE that changes organization_id is refused (except the
+// cascade of an organization's own id change). TenantGuardTrigger is its
+// trigger on each such table; the name sorts after the tables' derive
+// triggers, so it sees their result.
+const (
+	TenantGuardFunction = "iam_tenant_guard"
+	TenantGuardTrigger  = "iam_tenant_guard"
+)
+
+// SameTenantFunction is the trigger function behind SameTenant.
+const SameTenantFunction = "iam_same_tenant"
+
+// APIKeyHashSetting is the per-transaction setting through which API key
+// verification names the one key it may read and change without a tenant:
+// the policies apikey_verify_* admit the row whose hash equals it.
+const APIKeyHashSetting = "app.apikey_hash"
+
 // TenantPolicy is the name of the row level security policy of every
 // organization-scoped table.
 const TenantPolicy = "tenant_isolation"
@@ -83,6 +101,8 @@ type Table struct {
 	// Policies are the row level security policies; RLS is enabled and
 	// forced when there is at least one.
 	Policies []*Policy
+	// extraPolicies are declared with ExtraPolicy and kept by setPolicy.
+	extraPolicies []*Policy
 
 	schema *Schema
 }
@@ -115,6 +135,7 @@ func newTable(name string, tenancy Tenancy, parts []Part) *Table {
 	(&Trigger{Name: TouchTrigger, Timing: "BEFORE", Events: []string{"UPDATE"}, Function: TouchFunction}).addTo(t)
 	if tenancy != Global {
 		Idx(shortName(name)+"_organization_id_idx", ColOrganizationID).addTo(t)
+		(&Trigger{Name: TenantGuardTrigger, Timing: "BEFORE", Events: []string{"UPDATE"}, Function: TenantGuardFunction}).addTo(t)
 	}
 	for _, p := range parts {
 		p.addTo(t)
@@ -171,7 +192,21 @@ func (t *Table) setPolicy() {
 	if t.Tenancy == TenantOptional {
 		expr = fmt.Sprintf("((organization_id IS NULL) OR (organization_id = current_setting('%s'::text, true)))", TenantSetting)
 	}
-	t.Policies = []*Policy{{Name: TenantPolicy, Command: "ALL", Using: expr, WithCheck: expr}}
+	t.Policies = append([]*Policy{{Name: TenantPolicy, Command: "ALL", Using: expr, WithCheck: expr}}, t.extraPolicies...)
+}
+
+// ExtraPolicy adds a permissive row level security policy beside the tenant
+// policy of an organization-scoped table (permissive policies are ORed:
+// each one admits more rows, so every one needs a security review).
+func ExtraPolicy(name, command, using, withCheck string) Part {
+	return &Policy{Name: name, Command: command, Using: using, WithCheck: withCheck}
+}
+
+func (p *Policy) addTo(t *Table) {
+	if t.Tenancy == Global {
+		panic(fmt.Sprintf("schema: table %s: ExtraPolicy %s on a global table", t.Name, p.Name))
+	}
+	t.extraPolicies = append(t.extraPolicies, p)
 }
 
 // RLS reports whether row level security is enabled (and forced) on the table.
@@ -345,6 +380,8 @@ type Trigger struct {
 	Timing   string   // "BEFORE" or "AFTER"
 	Events   []string // "INSERT", "UPDATE", "DELETE", in that order
 	Function string   // trigger function name
+	// Args are string literals passed to the function (TG_ARGV).
+	Args []string
 }
 
 // NewTrigger declares a FOR EACH ROW trigger.
@@ -356,8 +393,24 @@ func (tr *Trigger) addTo(t *Table) { t.Triggers = append(t.Triggers, tr) }
 
 // Definition returns the trigger as pg_get_triggerdef prints it.
 func (tr *Trigger) Definition(table string) string {
-	return fmt.Sprintf("CREATE TRIGGER %s %s %s ON %s FOR EACH ROW EXECUTE FUNCTION %s()",
-		tr.Name, tr.Timing, strings.Join(tr.Events, " OR "), table, tr.Function)
+	args := make([]string, len(tr.Args))
+	for i, a := range tr.Args {
+		args[i] = quoteLiteral(a)
+	}
+	return fmt.Sprintf("CREATE TRIGGER %s %s %s ON %s FOR EACH ROW EXECUTE FUNCTION %s(%s)",
+		tr.Name, tr.Timing, strings.Join(tr.Events, " OR "), table, tr.Function, strings.Join(args, ", "))
+}
+
+// WithArgs sets the string arguments the trigger passes to its function.
+func (tr *Trigger) WithArgs(args ...string) *Trigger { tr.Args = args; return tr }
+
+// SameTenant declares that column (a reference to parent.parentColumn, both
+// organization-scoped) must point at a row of the same organization: trigger
+// iam_same_tenant refuses anything else with the error a missing row gets,
+// so a reference can neither cross tenants nor reveal another tenant's ids.
+func SameTenant(column, parent, parentColumn string) *Trigger {
+	return NewTrigger(SameTenantFunction+"_"+column, "BEFORE", SameTenantFunction, "INSERT", "UPDATE").
+		WithArgs(column, parent, parentColumn)
 }
 
 // Policy is a row level security policy (permissive, for all roles).

@@ -75,9 +75,15 @@ func TestSchema_RendersAndChecksTheCommittedFiles(t *testing.T) {
 	require.Equal(t, ExitOK, code)
 	require.True(t, strings.HasPrefix(out, "<?xml"))
 
-	for _, sub := range []string{"sql", "diagram", "docs"} {
+	for _, sub := range []string{"diagram", "docs"} {
 		code, out, errOut = iam(t, "schema", sub, "--check", "--root", "../..")
 		require.Equal(t, ExitOK, code, "%s: %s %s", sub, out, errOut)
+	}
+	// Migration 0001 is frozen: nothing renders over it.
+	for _, flag := range []string{"--check", "--write"} {
+		code, _, errOut = iam(t, "schema", "sql", flag, "--root", "../..")
+		require.Equal(t, ExitUsage, code)
+		require.Contains(t, errOut, "frozen")
 	}
 }
 
@@ -86,11 +92,11 @@ func TestSchema_WriteRefreshesFilesAndCheckFindsStaleOnes(t *testing.T) {
 	root := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(root, "go.mod"), []byte("module x\n"), 0o644))
 
-	code, out, errOut := iam(t, "schema", "sql", "--check", "--root", root)
+	code, out, errOut := iam(t, "schema", "diagram", "--check", "--root", root)
 	require.Equal(t, ExitDrift, code, errOut)
-	require.Contains(t, out, "out of date; refresh with: "+schema.SQLCommand)
+	require.Contains(t, out, "out of date; refresh with: "+schema.DiagramCommand)
 
-	for _, sub := range []string{"sql", "diagram", "docs"} {
+	for _, sub := range []string{"diagram", "docs"} {
 		code, _, errOut = iam(t, "schema", sub, "--write", "--root", root)
 		require.Equal(t, ExitOK, code, errOut)
 	}
@@ -104,7 +110,7 @@ func TestSchema_WriteRefreshesFilesAndCheckFindsStaleOnes(t *testing.T) {
 	code, _, _ = iam(t, "schema", "docs", "--check", "--root", root)
 	require.Equal(t, ExitOK, code)
 
-	code, _, errOut = iam(t, "schema", "sql", "--write", "--root", filepath.Join(root, "nowhere"))
+	code, _, errOut = iam(t, "schema", "docs", "--write", "--root", filepath.Join(root, "nowhere"))
 	require.Equal(t, ExitUsage, code)
 	require.Contains(t, errOut, "not the repository root")
 }

@@ -30,7 +30,7 @@ files are refreshed (run from the repository root or pass --root); with
 out of date.`,
 	}
 	cmd.AddCommand(
-		newRenderCmd(app, "sql", "Print the DDL of migration 0001 (up; --down for the down file)",
+		newRenderCmd(app, "sql", "Print the DDL of the whole current schema (up; --down for the drop)",
 			schema.SQLArtefacts, func(down bool, _ bool) string {
 				if down {
 					return schema.IAM().SQLDown(schema.SQLCommand)
@@ -67,6 +67,9 @@ func newRenderCmd(app *App, name, short string, artefacts func() []schema.Artefa
 			if !write && !check {
 				_, err := fmt.Fprint(app.Out, render(down, svg))
 				return err
+			}
+			if name == "sql" {
+				return Usage("migration 0001 is frozen (applied migrations never change): put a schema change in a new numbered migration under migrate/migrations and check it with `iam check` (docs/architecture.md, \"Changing the schema\")")
 			}
 			return refreshArtefacts(app, root, artefacts(), check)
 		},

@@ -45,15 +45,6 @@ var Schema = schema.MustNew("auditlog", schema.IAM(),
 	schema.WithGrants(schema.AppRole, schema.AuthRole),
 )
 
-// RefreshCommand rewrites the committed migration.
-const RefreshCommand = "go run ./examples/auditlog/cmd/render"
-
-// Migration files, relative to this package.
-const (
-	UpFile   = "migrations/0001_audit_log.up.sql"
-	DownFile = "migrations/0001_audit_log.down.sql"
-)
-
 //go:embed migrations/*.sql
 var files embed.FS
 

@@ -7,9 +7,11 @@
 // The table is declared here, in the application's package, with the same
 // factory as the built-in tables (schema.NewOrgTable gives it the global
 // columns, organization_id, row level security and the updated_at/version
-// trigger). It is rendered into the application's own migration
-// (migrations/0001_audit_log.up.sql, refreshed by `go run
-// ./examples/auditlog/cmd/render`), applied by its own migrator with its own
+// trigger, the tenant guard). Its migrations are the application's own
+// (migrations/0001_audit_log.up.sql was rendered from the declaration with
+// Schema.SQLUp when the table was new; 0002_tenant_guard adds what IAM's
+// migration 0003 declared for every organization-scoped table; applied
+// migrations are never edited), applied by its own migrator with its own
 // version table after the IAM migrations, and checked with the same tools:
 // schema.AlignStruct against the AuditLog struct, migrate.Check against a
 // live database.
