@@ -1,6 +1,10 @@
 package schema
 
-import "github.com/beep/iam/domain"
+import (
+	"fmt"
+
+	"github.com/beep/iam/domain"
+)
 
 // Organization is shared_organization, Better Auth's organization.
 var Organization = NewTable(domain.TableOrganization,
@@ -28,6 +32,14 @@ var Organization = NewTable(domain.TableOrganization,
 	Idx("organization_subscription_idx", "subscription_tier", "subscription_status"),
 	Chk("organization_max_members_check", "((max_members IS NULL) OR (max_members >= 0))"),
 
+	// Every organization may be read and created; a handle bound to an
+	// organization may change or delete that organization only (deleting
+	// one cascades into all its rows, past their tenant policies).
+	ExtraPolicy("organization_select", "SELECT", "true", ""),
+	ExtraPolicy("organization_insert", "INSERT", "", "true"),
+	ExtraPolicy("organization_update", "UPDATE", organizationOwnOrNoTenant, organizationOwnOrNoTenant),
+	ExtraPolicy("organization_delete", "DELETE", organizationOwnOrNoTenant, ""),
+
 	One("owner", domain.TableUser, "owner_user_id"),
 	Many("members", domain.TableMember, ColOrganizationID),
 	Many("teams", domain.TableTeam, ColOrganizationID),
@@ -45,3 +57,7 @@ var Organization = NewTable(domain.TableOrganization,
 	Many("folders", domain.TableFolder, ColOrganizationID),
 	Many("activeSessions", domain.TableSession, "active_organization_id"),
 ).Model("organization").Describe("Organizations, the tenants (Better Auth organization).")
+
+// organizationOwnOrNoTenant admits the tenant's own organization, or any
+// where no tenant is set.
+var organizationOwnOrNoTenant = fmt.Sprintf("(%s OR (id = current_setting('%s'::text, true)))", NoTenantExpr, TenantSetting)

@@ -41,7 +41,8 @@ func TestIAM_TenancyFollowsTheSpec(t *testing.T) {
 		org := tb.Column(schema.ColOrganizationID)
 		switch tb.Tenancy {
 		case schema.Global:
-			require.False(t, tb.RLS(), tb.Name)
+			// shared_organization: policies for its own tenant only (no tenant policy).
+			require.Equal(t, tb.Name == domain.TableOrganization, tb.RLS(), tb.Name)
 		case schema.TenantRequired:
 			require.True(t, org.NotNull, tb.Name)
 			require.True(t, tb.RLS(), tb.Name)

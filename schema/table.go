@@ -186,27 +186,38 @@ func (t *Table) Add(parts ...Part) *Table {
 func (t *Table) setPolicy() {
 	t.Policies = nil
 	if t.Tenancy == Global {
+		t.Policies = append(t.Policies, t.extraPolicies...)
 		return
 	}
 	expr := fmt.Sprintf("(organization_id = current_setting('%s'::text, true))", TenantSetting)
 	if t.Tenancy == TenantOptional {
-		expr = fmt.Sprintf("((organization_id IS NULL) OR (organization_id = current_setting('%s'::text, true)))", TenantSetting)
+		// A row of no organization (a user's) is visible only where no
+		// tenant is set (the store's global handle); a tenant sees its own
+		// rows and nothing else.
+		expr = fmt.Sprintf("((organization_id = current_setting('%[1]s'::text, true)) OR ((organization_id IS NULL) AND %[2]s))", TenantSetting, NoTenantExpr)
 	}
 	t.Policies = append([]*Policy{{Name: TenantPolicy, Command: "ALL", Using: expr, WithCheck: expr}}, t.extraPolicies...)
 }
 
+// NoTenantExpr is true where no tenant is set (app.current_org_id unset or
+// empty): the store's global handle, never a handle bound to an
+// organization.
+var NoTenantExpr = fmt.Sprintf("(COALESCE(current_setting('%s'::text, true), ''::text) = ''::text)", TenantSetting)
+
 // ExtraPolicy adds a permissive row level security policy beside the tenant
 // policy of an organization-scoped table (permissive policies are ORed:
-// each one admits more rows, so every one needs a security review).
+// each one admits more rows, so every one needs a security review). On a
+// global table it turns row level security on: then the table's extra
+// policies are all there is, one per command that must work.
 func ExtraPolicy(name, command, using, withCheck string) Part {
 	return &Policy{Name: name, Command: command, Using: using, WithCheck: withCheck}
 }
 
 func (p *Policy) addTo(t *Table) {
-	if t.Tenancy == Global {
-		panic(fmt.Sprintf("schema: table %s: ExtraPolicy %s on a global table", t.Name, p.Name))
-	}
 	t.extraPolicies = append(t.extraPolicies, p)
+	if t.Tenancy == Global {
+		t.setPolicy()
+	}
 }
 
 // RLS reports whether row level security is enabled (and forced) on the table.

@@ -10,6 +10,21 @@ DROP POLICY apikey_verify_select ON iam_apikey;
 DROP POLICY apikey_verify_update ON iam_apikey;
 DROP POLICY apikey_verify_delete ON iam_apikey;
 
+DROP POLICY organization_select ON shared_organization;
+DROP POLICY organization_insert ON shared_organization;
+DROP POLICY organization_update ON shared_organization;
+DROP POLICY organization_delete ON shared_organization;
+ALTER TABLE shared_organization NO FORCE ROW LEVEL SECURITY;
+ALTER TABLE shared_organization DISABLE ROW LEVEL SECURITY;
+
+ALTER POLICY tenant_isolation ON iam_apikey USING ((organization_id IS NULL) OR (organization_id = current_setting('app.current_org_id'::text, true))) WITH CHECK ((organization_id IS NULL) OR (organization_id = current_setting('app.current_org_id'::text, true)));
+ALTER POLICY tenant_isolation ON iam_sso_provider USING ((organization_id IS NULL) OR (organization_id = current_setting('app.current_org_id'::text, true))) WITH CHECK ((organization_id IS NULL) OR (organization_id = current_setting('app.current_org_id'::text, true)));
+ALTER POLICY tenant_isolation ON iam_scim_provider USING ((organization_id IS NULL) OR (organization_id = current_setting('app.current_org_id'::text, true))) WITH CHECK ((organization_id IS NULL) OR (organization_id = current_setting('app.current_org_id'::text, true)));
+ALTER POLICY tenant_isolation ON iam_subscription USING ((organization_id IS NULL) OR (organization_id = current_setting('app.current_org_id'::text, true))) WITH CHECK ((organization_id IS NULL) OR (organization_id = current_setting('app.current_org_id'::text, true)));
+ALTER POLICY tenant_isolation ON iam_oauth_application USING ((organization_id IS NULL) OR (organization_id = current_setting('app.current_org_id'::text, true))) WITH CHECK ((organization_id IS NULL) OR (organization_id = current_setting('app.current_org_id'::text, true)));
+ALTER POLICY tenant_isolation ON iam_oauth_access_token USING ((organization_id IS NULL) OR (organization_id = current_setting('app.current_org_id'::text, true))) WITH CHECK ((organization_id IS NULL) OR (organization_id = current_setting('app.current_org_id'::text, true)));
+ALTER POLICY tenant_isolation ON iam_oauth_consent USING ((organization_id IS NULL) OR (organization_id = current_setting('app.current_org_id'::text, true))) WITH CHECK ((organization_id IS NULL) OR (organization_id = current_setting('app.current_org_id'::text, true)));
+
 DROP TRIGGER iam_tenant_guard ON shared_team;
 DROP TRIGGER iam_session_check_active_org ON shared_session;
 DROP TRIGGER iam_tenant_guard ON shared_folder;

@@ -28,6 +28,10 @@
 --    membership by a planted session.
 -- 7. iam_apikey.key (the hash) is unique: a planted duplicate can no longer
 --    make the real key fail to verify for ever.
+-- 8. Rows of no organization (a user's own key, subscription, ...) are
+--    out of reach of a handle bound to an organization.
+-- 9. A handle bound to an organization cannot update or delete another
+--    organization (which would cascade into all of its rows).
 --
 -- Existing rows that break rules 3, 5 or 7 (left by an attack, or by a
 -- writer outside the rules) stop the migration with a message that says
@@ -291,6 +295,28 @@ CREATE UNIQUE INDEX apikey_key_unique_idx ON iam_apikey USING btree (key);
 CREATE POLICY apikey_verify_select ON iam_apikey AS PERMISSIVE FOR SELECT USING (key = NULLIF(current_setting('app.apikey_hash'::text, true), ''::text));
 CREATE POLICY apikey_verify_update ON iam_apikey AS PERMISSIVE FOR UPDATE USING (key = NULLIF(current_setting('app.apikey_hash'::text, true), ''::text)) WITH CHECK (key = NULLIF(current_setting('app.apikey_hash'::text, true), ''::text));
 CREATE POLICY apikey_verify_delete ON iam_apikey AS PERMISSIVE FOR DELETE USING (key = NULLIF(current_setting('app.apikey_hash'::text, true), ''::text));
+
+-- A row of no organization (a user's own API key, subscription, provider,
+-- OAuth application) is visible only where no tenant is set, the store's
+-- global handle; a handle bound to an organization sees that
+-- organization's rows and nothing else (8).
+ALTER POLICY tenant_isolation ON iam_apikey USING ((organization_id = current_setting('app.current_org_id'::text, true)) OR ((organization_id IS NULL) AND (COALESCE(current_setting('app.current_org_id'::text, true), ''::text) = ''::text))) WITH CHECK ((organization_id = current_setting('app.current_org_id'::text, true)) OR ((organization_id IS NULL) AND (COALESCE(current_setting('app.current_org_id'::text, true), ''::text) = ''::text)));
+ALTER POLICY tenant_isolation ON iam_sso_provider USING ((organization_id = current_setting('app.current_org_id'::text, true)) OR ((organization_id IS NULL) AND (COALESCE(current_setting('app.current_org_id'::text, true), ''::text) = ''::text))) WITH CHECK ((organization_id = current_setting('app.current_org_id'::text, true)) OR ((organization_id IS NULL) AND (COALESCE(current_setting('app.current_org_id'::text, true), ''::text) = ''::text)));
+ALTER POLICY tenant_isolation ON iam_scim_provider USING ((organization_id = current_setting('app.current_org_id'::text, true)) OR ((organization_id IS NULL) AND (COALESCE(current_setting('app.current_org_id'::text, true), ''::text) = ''::text))) WITH CHECK ((organization_id = current_setting('app.current_org_id'::text, true)) OR ((organization_id IS NULL) AND (COALESCE(current_setting('app.current_org_id'::text, true), ''::text) = ''::text)));
+ALTER POLICY tenant_isolation ON iam_subscription USING ((organization_id = current_setting('app.current_org_id'::text, true)) OR ((organization_id IS NULL) AND (COALESCE(current_setting('app.current_org_id'::text, true), ''::text) = ''::text))) WITH CHECK ((organization_id = current_setting('app.current_org_id'::text, true)) OR ((organization_id IS NULL) AND (COALESCE(current_setting('app.current_org_id'::text, true), ''::text) = ''::text)));
+ALTER POLICY tenant_isolation ON iam_oauth_application USING ((organization_id = current_setting('app.current_org_id'::text, true)) OR ((organization_id IS NULL) AND (COALESCE(current_setting('app.current_org_id'::text, true), ''::text) = ''::text))) WITH CHECK ((organization_id = current_setting('app.current_org_id'::text, true)) OR ((organization_id IS NULL) AND (COALESCE(current_setting('app.current_org_id'::text, true), ''::text) = ''::text)));
+ALTER POLICY tenant_isolation ON iam_oauth_access_token USING ((organization_id = current_setting('app.current_org_id'::text, true)) OR ((organization_id IS NULL) AND (COALESCE(current_setting('app.current_org_id'::text, true), ''::text) = ''::text))) WITH CHECK ((organization_id = current_setting('app.current_org_id'::text, true)) OR ((organization_id IS NULL) AND (COALESCE(current_setting('app.current_org_id'::text, true), ''::text) = ''::text)));
+ALTER POLICY tenant_isolation ON iam_oauth_consent USING ((organization_id = current_setting('app.current_org_id'::text, true)) OR ((organization_id IS NULL) AND (COALESCE(current_setting('app.current_org_id'::text, true), ''::text) = ''::text))) WITH CHECK ((organization_id = current_setting('app.current_org_id'::text, true)) OR ((organization_id IS NULL) AND (COALESCE(current_setting('app.current_org_id'::text, true), ''::text) = ''::text)));
+
+-- Organizations: anyone may read and create one; a handle bound to an
+-- organization may update or delete that organization only, since
+-- deleting one cascades into its rows past their tenant policies (9).
+ALTER TABLE shared_organization ENABLE ROW LEVEL SECURITY;
+ALTER TABLE shared_organization FORCE ROW LEVEL SECURITY;
+CREATE POLICY organization_select ON shared_organization AS PERMISSIVE FOR SELECT USING (true);
+CREATE POLICY organization_insert ON shared_organization AS PERMISSIVE FOR INSERT WITH CHECK (true);
+CREATE POLICY organization_update ON shared_organization AS PERMISSIVE FOR UPDATE USING ((COALESCE(current_setting('app.current_org_id'::text, true), ''::text) = ''::text) OR (id = current_setting('app.current_org_id'::text, true))) WITH CHECK ((COALESCE(current_setting('app.current_org_id'::text, true), ''::text) = ''::text) OR (id = current_setting('app.current_org_id'::text, true)));
+CREATE POLICY organization_delete ON shared_organization AS PERMISSIVE FOR DELETE USING ((COALESCE(current_setting('app.current_org_id'::text, true), ''::text) = ''::text) OR (id = current_setting('app.current_org_id'::text, true)));
 
 -- iam_verify_api_key: the same rules and result as in 0002 (see its
 -- comments), now run with the caller's rights.
