@@ -62,8 +62,12 @@
 // # Roles
 //
 // member.role, invitation.role and user.role are Roles: comma-separated role
-// names, text in Postgres. ParseMemberRoles accepts owner, admin, member and
-// the custom role names of the organization that the caller passes in;
+// names, text in Postgres. A member's or an invitation's roles are checked
+// by form here (ParseOrganizationRoles: owner, admin, member or well-formed
+// custom role names, each once); whether a custom name is a role of the
+// organization only the database knows, so the store checks it against the
+// organization's iam_organization_role rows in the transaction that writes
+// the row. ParseMemberRoles checks against a list the caller holds;
 // ParseUserRoles accepts admin and user.
 //
 // # Secrets and the two JSON views

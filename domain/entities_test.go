@@ -42,21 +42,32 @@ func TestNewMember_DefaultsToRoleMemberStatusActiveAndAFreshID(t *testing.T) {
 	require.Equal(t, org, m.OrganizationID)
 }
 
-func TestNewMember_AcceptsACustomRoleOnlyWhenTheCallerSuppliesIt(t *testing.T) {
+func TestNewMember_ChecksTheFormOfCustomRolesAndLeavesTheirExistenceToTheStore(t *testing.T) {
 	t.Parallel()
 	p := domain.MemberParams{OrganizationID: domain.NewID[domain.Organization](), UserID: domain.NewID[domain.User](),
 		Role: ptr(domain.Roles("admin, billing"))}
-	_, err := domain.NewMember(p)
-	require.Equal(t, map[string]string{"role": "role"}, problems(t, err))
-	p.CustomRoles = []string{"billing"}
 	m, err := domain.NewMember(p)
-	require.NoError(t, err)
+	require.NoError(t, err, "a well-formed custom role name is for the store to check against the organization")
 	require.Equal(t, domain.Roles("admin,billing"), m.Role)
+	require.Equal(t, []string{"billing"}, m.Role.Custom())
+	for _, bad := range []string{"admin,bill ing", "admin,,billing", "billing,billing", ""} {
+		p.Role = ptr(domain.Roles(bad))
+		_, err = domain.NewMember(p)
+		require.Error(t, err, bad)
+		require.Contains(t, []string{"role", "required"}, problems(t, err)["role"], bad)
+	}
+	inv, err := domain.NewInvitation(domain.InvitationParams{OrganizationID: p.OrganizationID, Email: "a@example.com",
+		Role: ptr(domain.Roles("auditor")), ExpiresAt: time.Now().Add(time.Hour), InviterID: p.UserID})
+	require.NoError(t, err)
+	require.Equal(t, []string{"auditor"}, inv.Role.Custom())
+	_, err = domain.NewInvitation(domain.InvitationParams{OrganizationID: p.OrganizationID, Email: "a@example.com",
+		Role: ptr(domain.Roles("audi\ttor")), ExpiresAt: time.Now().Add(time.Hour), InviterID: p.UserID})
+	require.Equal(t, map[string]string{"role": "role"}, problems(t, err))
 }
 
 func TestNewMember_ReportsEveryFailingFieldAtOnce(t *testing.T) {
 	t.Parallel()
-	_, err := domain.NewMember(domain.MemberParams{Role: ptr(domain.Roles("king")), Status: ptr(domain.MemberStatus("away")),
+	_, err := domain.NewMember(domain.MemberParams{Role: ptr(domain.Roles("king,king")), Status: ptr(domain.MemberStatus("away")),
 		Permissions: json.RawMessage("{not json")})
 	require.Equal(t, map[string]string{
 		"organizationId": "required", "userId": "required", "role": "role", "status": "enum", "permissions": "json",

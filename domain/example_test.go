@@ -44,7 +44,7 @@ func ExampleNewMember() {
 }
 
 func ExampleNewMember_validation() {
-	_, err := domain.NewMember(domain.MemberParams{Role: ptr(domain.Roles("admin,billing"))})
+	_, err := domain.NewMember(domain.MemberParams{Role: ptr(domain.Roles("admin,admin"))})
 	var ve *domain.ValidationError
 	if errors.As(err, &ve) {
 		for _, p := range ve.Problems {

@@ -29,18 +29,16 @@ type Invitation struct {
 // TableName implements Entity.
 func (Invitation) TableName() string { return TableInvitation }
 
-// Validate checks an invitation with the built-in roles only; use
-// ValidateWithRoles when the organization has custom roles.
-func (i Invitation) Validate() error { return i.ValidateWithRoles(nil) }
-
-// ValidateWithRoles checks every rule of an invitation row, accepting the
-// organization's custom role names.
-func (i Invitation) ValidateWithRoles(customRoles []string) error {
+// Validate checks every rule of an invitation row. Role, when set, must be
+// owner, admin, member or well-formed custom role names
+// (ParseOrganizationRoles); the store checks the custom names against the
+// organization's roles when it writes the row.
+func (i Invitation) Validate() error {
 	v := NewValidator(TableInvitation)
 	v.requiredID("organizationId", i.OrganizationID)
 	v.email("email", i.Email)
 	if i.Role != nil {
-		v.roles("role", *i.Role, OrganizationRoleValues, customRoles)
+		v.orgRoles("role", *i.Role)
 	}
 	if i.TeamID != nil {
 		for _, id := range strings.Split(*i.TeamID, ",") {
@@ -56,8 +54,9 @@ func (i Invitation) ValidateWithRoles(customRoles []string) error {
 	return v.Err()
 }
 
-// InvitationParams is the input that creates an Invitation. CustomRoles (not
-// part of JSON input) are the organization's custom role names.
+// InvitationParams is the input that creates an Invitation. Role may name
+// custom roles of the organization; the store refuses the invitation when one
+// is not a role of the organization.
 type InvitationParams struct {
 	OrganizationID OrganizationID `json:"organizationId"`
 	Email          string         `json:"email"`
@@ -65,7 +64,6 @@ type InvitationParams struct {
 	TeamID         *string        `json:"teamId"`
 	ExpiresAt      time.Time      `json:"expiresAt"`
 	InviterID      UserID         `json:"inviterId"`
-	CustomRoles    []string       `json:"-"`
 }
 
 // NewInvitation validates p and returns a pending invitation; the email is
@@ -81,27 +79,24 @@ func NewInvitation(p InvitationParams) (Invitation, error) {
 		ExpiresAt:      p.ExpiresAt,
 		InviterID:      p.InviterID,
 	}
-	if err := i.ValidateWithRoles(p.CustomRoles); err != nil {
+	if err := i.Validate(); err != nil {
 		return Invitation{}, err
 	}
 	return i, nil
 }
 
-// DecodeInvitationParams decodes and validates a JSON InvitationParams,
-// accepting the given custom role names.
-func DecodeInvitationParams(r io.Reader, customRoles ...string) (InvitationParams, error) {
-	return decodeParams(TableInvitation, r, func(p InvitationParams) (Invitation, error) {
-		p.CustomRoles = customRoles
-		return NewInvitation(p)
-	})
+// DecodeInvitationParams decodes and validates a JSON InvitationParams
+// (custom role names are checked by form only; the store checks them against
+// the organization).
+func DecodeInvitationParams(r io.Reader) (InvitationParams, error) {
+	return decodeParams(TableInvitation, r, NewInvitation)
 }
 
 // InvitationPatch lists what an update of an invitation may change: its
 // status (accept, reject, cancel) and expiry (resend).
 type InvitationPatch struct {
-	Status      *InvitationStatus `json:"status"`
-	ExpiresAt   *time.Time        `json:"expiresAt"`
-	CustomRoles []string          `json:"-"`
+	Status    *InvitationStatus `json:"status"`
+	ExpiresAt *time.Time        `json:"expiresAt"`
 }
 
 // Apply applies the patch to i when the result is valid; on error i is
@@ -110,7 +105,7 @@ func (p InvitationPatch) Apply(i *Invitation) error {
 	next := *i
 	set(&next.Status, p.Status)
 	set(&next.ExpiresAt, p.ExpiresAt)
-	err := next.ValidateWithRoles(p.CustomRoles)
+	err := next.Validate()
 	if p.Status != nil && *p.Status != i.Status && i.Status != InvitationStatusPending {
 		v := NewValidator(TableInvitation)
 		v.Merge("", err)

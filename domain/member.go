@@ -11,7 +11,9 @@ type MemberID = ID[Member]
 
 // Member is a user's membership of an organization (iam_member, OrgTable).
 // Role is text holding comma-separated roles (built-in owner/admin/member or
-// the organization's custom roles), not the seed's enum.
+// the organization's custom roles), not the seed's enum. The domain checks
+// the roles' form; that a custom role exists in the organization is checked
+// by the store, in the transaction that writes the member.
 type Member struct {
 	Audit[Member]
 	OrganizationID OrganizationID  `db:"organization_id" json:"organizationId"`
@@ -28,26 +30,24 @@ type Member struct {
 // TableName implements Entity.
 func (Member) TableName() string { return TableMember }
 
-// Validate checks a member row with the built-in roles only; use
-// ValidateWithRoles when the organization has custom roles.
-func (m Member) Validate() error { return m.ValidateWithRoles(nil) }
-
-// ValidateWithRoles checks every rule of a member row, accepting the
-// organization's custom role names besides owner, admin and member.
-func (m Member) ValidateWithRoles(customRoles []string) error {
+// Validate checks every rule of a member row. Role must be owner, admin,
+// member or well-formed custom role names (ParseOrganizationRoles); whether
+// the organization has those custom roles only the database knows, so the
+// store checks it when it writes the row.
+func (m Member) Validate() error {
 	v := NewValidator(TableMember)
 	v.requiredID("organizationId", m.OrganizationID)
 	v.requiredID("userId", m.UserID)
-	v.roles("role", m.Role, OrganizationRoleValues, customRoles)
+	v.orgRoles("role", m.Role)
 	enumCheck(v, "status", m.Status, MemberStatusValues)
 	v.jsonRaw("permissions", m.Permissions)
 	v.notBefore("joinedAt", m.JoinedAt, m.InvitedAt, "invitedAt")
 	return v.Err()
 }
 
-// MemberParams is the input that creates a Member. CustomRoles (not part of
-// JSON input) are the organization's custom role names the caller loaded;
-// Role may use them.
+// MemberParams is the input that creates a Member. Role may name custom
+// roles of the organization; the store refuses the member when one is not a
+// role of the organization.
 type MemberParams struct {
 	OrganizationID OrganizationID  `json:"organizationId"`
 	UserID         UserID          `json:"userId"`
@@ -57,7 +57,6 @@ type MemberParams struct {
 	InvitedAt      *time.Time      `json:"invitedAt"`
 	JoinedAt       *time.Time      `json:"joinedAt"`
 	Permissions    json.RawMessage `json:"permissions"`
-	CustomRoles    []string        `json:"-"`
 }
 
 // NewMember validates p and returns a new member: role member and status
@@ -75,30 +74,26 @@ func NewMember(p MemberParams) (Member, error) {
 		JoinedAt:       p.JoinedAt,
 		Permissions:    nullRaw(p.Permissions),
 	}
-	if err := m.ValidateWithRoles(p.CustomRoles); err != nil {
+	if err := m.Validate(); err != nil {
 		return Member{}, err
 	}
 	return m, nil
 }
 
-// DecodeMemberParams decodes and validates a JSON MemberParams, accepting the
-// given custom role names.
-func DecodeMemberParams(r io.Reader, customRoles ...string) (MemberParams, error) {
-	return decodeParams(TableMember, r, func(p MemberParams) (Member, error) {
-		p.CustomRoles = customRoles
-		return NewMember(p)
-	})
+// DecodeMemberParams decodes and validates a JSON MemberParams (custom role
+// names are checked by form only; the store checks them against the
+// organization).
+func DecodeMemberParams(r io.Reader) (MemberParams, error) {
+	return decodeParams(TableMember, r, NewMember)
 }
 
-// MemberPatch lists what an update of a member may change. CustomRoles are
-// the organization's custom role names, as for MemberParams.
+// MemberPatch lists what an update of a member may change.
 type MemberPatch struct {
 	Role         *Roles          `json:"role"`
 	Status       *MemberStatus   `json:"status"`
 	JoinedAt     *time.Time      `json:"joinedAt"`
 	LastActiveAt *time.Time      `json:"lastActiveAt"`
 	Permissions  json.RawMessage `json:"permissions"`
-	CustomRoles  []string        `json:"-"`
 }
 
 // Apply applies the patch to m when the result is valid; on error m is
@@ -112,7 +107,7 @@ func (p MemberPatch) Apply(m *Member) error {
 	if p.Permissions != nil {
 		next.Permissions = nullRaw(p.Permissions)
 	}
-	if err := next.ValidateWithRoles(p.CustomRoles); err != nil {
+	if err := next.Validate(); err != nil {
 		return err
 	}
 	*m = next

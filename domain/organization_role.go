@@ -33,7 +33,7 @@ func (o OrganizationRole) Validate() error {
 	switch {
 	case strings.TrimSpace(o.Role) == "":
 		v.Add("role", "required", "role is required")
-	case len(o.Role) > maxRoleLength || strings.ContainsAny(o.Role, ", \t\r\n"):
+	case !validRoleName(o.Role):
 		v.Add("role", "role_name", "role must be one name of at most %d characters without commas or spaces", maxRoleLength)
 	case slices.Contains(OrganizationRoleValues, o.Role):
 		v.Add("role", "builtin", "role must not be a built-in role (%s)", strings.Join(OrganizationRoleValues, ", "))

@@ -321,6 +321,19 @@ func (v *Validator) roles(field string, r Roles, builtin, custom []string) {
 	}
 }
 
+// orgRoles checks the roles of a member or an invitation by form
+// (ParseOrganizationRoles); the store checks the custom names against the
+// organization's roles.
+func (v *Validator) orgRoles(field string, r Roles) {
+	if _, err := ParseOrganizationRoles(string(r)); err != nil {
+		rule := "role"
+		if strings.TrimSpace(string(r)) == "" {
+			rule = "required"
+		}
+		v.Add(field, rule, "%s: %s", field, err)
+	}
+}
+
 func (v *Validator) hostname(field, s string) {
 	if s == "" {
 		v.Add(field, "required", "%s is required", field)

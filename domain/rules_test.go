@@ -211,6 +211,40 @@ func TestParseMemberRoles_AcceptsBuiltInAndTheOrganizationsCustomRoles(t *testin
 	}
 }
 
+func TestParseOrganizationRoles_ChecksTheFormAndTakesOtherNamesAsCustomRoles(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		in      string
+		want    domain.Roles
+		custom  []string
+		problem string
+	}{
+		{"member", "member", nil, ""},
+		{" owner , admin ", "owner,admin", nil, ""},
+		{"admin,auditor", "admin,auditor", []string{"auditor"}, ""},
+		{"ghost", "ghost", []string{"ghost"}, ""},
+		{"Admin", "Admin", []string{"Admin"}, ""},
+		{"", "", nil, "roles are empty: want one or more of owner, admin, member or a custom role of the organization"},
+		{"admin,,member", "", nil, "role 2 is empty"},
+		{"auditor,auditor", "", nil, `role "auditor" appears twice`},
+		{"audi tor", "", nil, `role "audi tor" is not a role name`},
+		{strings.Repeat("r", 65), "", nil, "longer than 64"},
+	}
+	for _, c := range cases {
+		t.Run(c.in, func(t *testing.T) {
+			t.Parallel()
+			got, err := domain.ParseOrganizationRoles(c.in)
+			if c.problem != "" {
+				require.ErrorContains(t, err, c.problem)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, c.want, got)
+			require.Equal(t, c.custom, got.Custom())
+		})
+	}
+}
+
 func TestParseUserRoles_AcceptsAdminAndUserOnly(t *testing.T) {
 	t.Parallel()
 	r, err := domain.ParseUserRoles("admin,user")

@@ -62,7 +62,9 @@ func (s *Store) CreateOrganization(ctx context.Context, p domain.OrganizationPar
 // Invite creates a pending invitation. There is at most one pending
 // invitation per organization and email (ErrDuplicate naming the unique
 // index otherwise), and an email that already belongs to a member of the
-// organization is refused with ErrConflict.
+// organization is refused with ErrConflict. A role other than owner, admin
+// and member must be a custom role of the organization (checked in the
+// transaction; a *domain.ValidationError for field role otherwise).
 func (o *Org) Invite(ctx context.Context, p domain.InvitationParams) (domain.Invitation, error) {
 	p.OrganizationID = o.ID()
 	inv, err := domain.NewInvitation(p)
@@ -88,10 +90,12 @@ func (o *Org) Invite(ctx context.Context, p domain.InvitationParams) (domain.Inv
 }
 
 // AcceptInvitation makes user a member of the organization (and of the
-// invitation's teams) and marks the invitation accepted, in one transaction.
-// Errors: ErrNotFound (no such invitation in this organization), ErrConflict
-// (already accepted, rejected or canceled), ErrExpired, ErrForbidden (the
-// invitation is for another email).
+// invitation's teams) with the invitation's role and marks the invitation
+// accepted, in one transaction. Errors: ErrNotFound (no such invitation in
+// this organization), ErrConflict (already accepted, rejected or canceled),
+// ErrExpired, ErrForbidden (the invitation is for another email), a
+// *domain.ValidationError for field role when a custom role of the
+// invitation is no longer a role of the organization.
 func (o *Org) AcceptInvitation(ctx context.Context, id domain.InvitationID, user domain.UserID) (domain.Member, error) {
 	var member domain.Member
 	err := o.InTx(ctx, func(tx *OrgTx) error {
@@ -117,14 +121,14 @@ func (o *Org) AcceptInvitation(ctx context.Context, id domain.InvitationID, user
 		invited := inv.CreatedAt
 		m, err := domain.NewMember(domain.MemberParams{
 			OrganizationID: o.ID(), UserID: user, Role: inv.Role, InvitedBy: &inv.InviterID,
-			InvitedAt: &invited, JoinedAt: &now, CustomRoles: nil,
+			InvitedAt: &invited, JoinedAt: &now,
 		})
 		if err != nil {
 			return err
 		}
-		if inv.Role != nil {
-			m.Role = *inv.Role // validated when the invitation was made
-		}
+		// The invitation's custom roles are checked again here, in this
+		// transaction: the organization may have deleted one since the
+		// invitation was sent.
 		if member, err = tx.Members().Create(ctx, m); err != nil {
 			return err
 		}
@@ -202,18 +206,25 @@ func (tx *OrgTx) lockOwners(ctx context.Context) (map[string]bool, error) {
 	return out, nil
 }
 
-// ChangeRole sets a member's roles (validated against the built-in roles and
-// the organization's custom roles). The last owner cannot be demoted
-// (ErrConflict).
+// ChangeRole sets a member's roles: "admin" or a comma-separated list such
+// as "admin,auditor". Every role other than owner, admin and member must be
+// a custom role of the organization, checked in the transaction (a
+// *domain.ValidationError for field role otherwise, also for a malformed
+// list). The last owner cannot be demoted (ErrConflict).
 func (o *Org) ChangeRole(ctx context.Context, id domain.MemberID, roles string) (domain.Member, error) {
-	var out domain.Member
-	err := o.InTx(ctx, func(tx *OrgTx) error {
-		custom, err := tx.customRoles(ctx)
-		if err != nil {
-			return err
+	r, err := domain.ParseOrganizationRoles(roles)
+	if err != nil {
+		rule := "role"
+		if strings.TrimSpace(roles) == "" {
+			rule = "required"
 		}
-		r, err := domain.ParseMemberRoles(roles, custom...)
-		if err != nil {
+		v := domain.NewValidator(domain.TableMember)
+		v.Add("role", rule, "role: %s", err)
+		return domain.Member{}, v.Err()
+	}
+	var out domain.Member
+	err = o.InTx(ctx, func(tx *OrgTx) error {
+		if err := tx.o.checkRoles(ctx, tx.tx, domain.TableMember, r.Custom(), ""); err != nil {
 			return err
 		}
 		owners, err := tx.lockOwners(ctx)
@@ -228,21 +239,12 @@ func (o *Org) ChangeRole(ctx context.Context, id domain.MemberID, roles string) 
 			return conflict(domain.TableMember, "change role", id.String(), "the last owner of an organization cannot be demoted")
 		}
 		m.Role = r
-		if out, err = tx.Members().Update(ctx, m); err != nil {
+		if out, err = tMember.update(ctx, o.s, tx.tx, o.id, m); err != nil { // roles checked above
 			return err
 		}
 		return o.s.step("change role: member updated")
 	})
 	return out, err
-}
-
-func (tx *OrgTx) customRoles(ctx context.Context) ([]string, error) {
-	rows, err := tx.tx.Query(ctx, "SELECT role FROM iam_organization_role WHERE organization_id = $1 AND deleted_at IS NULL", tx.o.id)
-	if err != nil {
-		return nil, wrap(err, domain.TableOrganizationRole, "list", "")
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	return out, wrap(err, domain.TableOrganizationRole, "list", "")
 }
 
 // RemoveMember removes a membership and the user's team memberships in the
