@@ -39,10 +39,23 @@ type Options struct {
 	// Source is written into the source column of rows this store creates or
 	// changes, unless the context carries another (WithSource). Default "go".
 	Source string
+	// AllowBypassRLS lets Open accept connections whose effective role (the
+	// login role, or Role after SET ROLE) is a superuser or has BYPASSRLS.
+	// Row-level security does not apply to such a role, so the database no
+	// longer keeps tenants apart: only the store's own organization_id
+	// predicates do. Open refuses such a role unless this is set; set it only
+	// knowingly (a maintenance tool that must see every tenant), never for a
+	// service.
+	AllowBypassRLS bool
 }
 
 // NoRole disables SET ROLE in Options.Role.
 const NoRole = "-"
+
+// ErrBypassRLS is returned by Open when the effective role of its
+// connections is a superuser or has BYPASSRLS and Options.AllowBypassRLS is
+// not set.
+var ErrBypassRLS = errors.New("the database role bypasses row-level security")
 
 // Store is the entry point: global repositories hang off it, and Org
 // returns the handle for one organization's data. It is safe for concurrent
@@ -65,6 +78,13 @@ func (s *Store) step(name string) error {
 
 // Open connects to url and checks the connection. The pool is closed again
 // if the check fails.
+//
+// It also refuses (ErrBypassRLS) a connection whose effective role — the
+// login role with NoRole, else Options.Role after SET ROLE — is a superuser
+// or has BYPASSRLS: row-level security would not apply, so the database would
+// not enforce tenant isolation. Connect as a login that is a member of
+// iam_app (the default SET ROLE iam_app then applies), or set
+// Options.AllowBypassRLS to accept such a role knowingly.
 func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
@@ -112,7 +132,40 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
+	if !opts.AllowBypassRLS {
+		if err := s.refuseBypassRLS(ctx); err != nil {
+			pool.Close()
+			return nil, err
+		}
+	}
 	return s, nil
+}
+
+// refuseBypassRLS fails when the effective role of the pool's connections
+// (every connection runs the same SET ROLE, so one is asked) is exempt from
+// row-level security.
+func (s *Store) refuseBypassRLS(ctx context.Context) error {
+	var role string
+	var super, bypass bool
+	err := s.pool.QueryRow(ctx, "SELECT current_user, rolsuper, rolbypassrls FROM pg_catalog.pg_roles WHERE rolname = current_user").
+		Scan(&role, &super, &bypass)
+	if err != nil {
+		return fmt.Errorf("store: reading the attributes of the database role failed: %w", classifyPlain(err))
+	}
+	if !super && !bypass {
+		return nil
+	}
+	what := "has BYPASSRLS"
+	if super {
+		what = "is a superuser"
+	}
+	how := "the login role; Options.Role is NoRole"
+	if s.opts.Role != NoRole {
+		how = "Options.Role, switched to with SET ROLE"
+	}
+	return fmt.Errorf("store: %w: role %q (%s) %s, so tenant isolation would not be enforced by the database; "+
+		"connect as a login that is a member of %s and keep the default Options.Role (SET ROLE %s), "+
+		"or set Options.AllowBypassRLS to accept it knowingly", ErrBypassRLS, role, how, what, AppRole, AppRole)
 }
 
 // redactURLError keeps pgx's parse error but not the URL (it may hold a password).
