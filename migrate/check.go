@@ -27,6 +27,7 @@ const (
 	KindPolicy     = "policy"
 	KindEnum       = "enum"
 	KindFunction   = "function"
+	KindProcedure  = "procedure"
 	KindMigration  = "migration"
 )
 
@@ -35,6 +36,9 @@ const (
 	Missing    = "missing"    // declared, not in the database
 	Unexpected = "unexpected" // in the database, not declared
 	Changed    = "changed"    // in both, different
+	// Insecure: in the database, whether declared or not, and a hazard: a
+	// SECURITY DEFINER function without a pinned search_path.
+	Insecure = "insecure"
 )
 
 // Drift is one difference between the declaration and the database.
@@ -46,7 +50,9 @@ type Drift struct {
 	// Field is the attribute that differs for Changed: type, nullable,
 	// default, identity, columns, unique, primary, predicate, target,
 	// on_delete, on_update, expression, definition, enabled, forced,
-	// command, permissive, using, with_check, values, body, version.
+	// command, permissive, using, with_check, values, body, security,
+	// search_path, version; for Insecure, search_path (Want is the pinned
+	// path to set, Got the function's, "" for none).
 	Field string `json:"field,omitempty"`
 	Want  string `json:"want,omitempty"`
 	Got   string `json:"got,omitempty"`
@@ -59,6 +65,12 @@ func (d Drift) String() string {
 			return fmt.Sprintf("migration %s: pending: the database is at version %s of %s; run `iam migrate up`", d.Name, d.Got, d.Want)
 		}
 		return fmt.Sprintf("migration %s: the database is at version %s, newer than this binary knows (%s); upgrade iam", d.Name, d.Got, d.Want)
+	}
+	if d.Problem == Insecure {
+		return fmt.Sprintf("%s %s: security definer without a pinned search_path (got %s): a caller's temporary "+
+			"objects can shadow the tables and types it uses and run code with its owner's rights; "+
+			"make it SECURITY INVOKER or pin it: ALTER %s %s SET search_path = %s",
+			d.Kind, d.Name, orNone(d.Got), strings.ToUpper(d.Kind), d.Name, d.Want)
 	}
 	s := d.Kind + " " + d.Name + ": " + d.Problem
 	if d.Field != "" {
@@ -162,10 +174,14 @@ func WithMigrations(m *Migrator) CheckOption { return func(o *checkOptions) { o.
 // declared schema s: tables, columns (type, nullability, default, identity),
 // indexes (columns, uniqueness, predicate), foreign keys (target, actions),
 // checks, triggers, row level security and policies, enums (values in order)
-// and trigger functions. Tables of the database that s does not declare are
+// and trigger functions (body; SECURITY INVOKER; search_path pinned to the
+// schema, then pg_temp). Tables of the database that s does not declare are
 // ignored (they may belong to the application or to s's base); columns,
 // indexes and constraints on declared tables that s does not declare are
-// drift.
+// drift. Any SECURITY DEFINER function or procedure of the schema, declared
+// or not, whose search_path is not pinned with pg_temp last is reported as
+// Insecure: whoever can call it could otherwise run code with its owner's
+// rights.
 //
 // Check only reads pg_catalog; when q can begin a transaction it reads in a
 // READ ONLY transaction. An error is returned only when the catalog cannot be
@@ -252,14 +268,41 @@ func Compare(s *schema.Schema, db *DBSchema) *Report {
 				Want: strings.Join(e.Values, ", "), Got: strings.Join(got, ", ")})
 		}
 	}
+	declared := map[string]bool{}
+	wantPath := quoteIdentIfNeeded(db.Namespace) + ", pg_temp"
 	for _, f := range s.Functions {
+		declared[f.Name] = true
 		got, ok := db.Functions[f.Name]
-		switch {
-		case !ok:
+		if !ok {
 			add(Drift{Kind: KindFunction, Name: f.Name, Problem: Missing})
-		case strings.TrimSpace(got) != strings.TrimSpace(f.Body):
+			continue
+		}
+		if strings.TrimSpace(got) != strings.TrimSpace(f.Body) {
 			add(Drift{Kind: KindFunction, Name: f.Name, Problem: Changed, Field: "body"})
 		}
+		fn := db.Routine(f.Name, 0)
+		if fn == nil {
+			continue // a database introspected by another means
+		}
+		if fn.SecurityDefiner {
+			add(Drift{Kind: KindFunction, Name: f.Name, Problem: Changed, Field: "security", Want: "invoker", Got: "definer"})
+		}
+		if path, set := fn.SearchPath(); !set || !slices.Equal(searchPathElements(path), []string{db.Namespace, "pg_temp"}) {
+			add(Drift{Kind: KindFunction, Name: f.Name, Problem: Changed, Field: "search_path", Want: wantPath, Got: path})
+		}
+	}
+	// Definer rights with a search_path a caller can change (or extend with
+	// pg_temp, searched first when not listed): the escalation of issue 10.
+	for _, fn := range db.Routines {
+		if !fn.SecurityDefiner || fn.PinnedSearchPath() || declared[fn.Name] && fn.Args == 0 && !fn.Procedure {
+			continue
+		}
+		kind := KindFunction
+		if fn.Procedure {
+			kind = KindProcedure
+		}
+		got, _ := fn.SearchPath()
+		add(Drift{Kind: kind, Name: fn.Signature, Problem: Insecure, Field: "search_path", Want: wantPath, Got: got})
 	}
 	for _, t := range s.Tables {
 		dt, ok := db.Tables[t.Name]

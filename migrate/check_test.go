@@ -212,3 +212,108 @@ func TestCheck_PendingMigrationsAreReported(t *testing.T) {
 		Want: strconv.Itoa(latest), Got: strconv.Itoa(latest - 1)}, r.Drifts[0])
 	require.Contains(t, r.Drifts[0].String(), "run `iam migrate up`")
 }
+
+// TestCheck_FunctionSecurityAndSearchPath: every declared function must run
+// with the caller's rights and a search_path of the schema then pg_temp;
+// any SECURITY DEFINER function or procedure of the schema, declared or
+// not, must pin its search_path with pg_temp last.
+func TestCheck_FunctionSecurityAndSearchPath(t *testing.T) {
+	t.Parallel()
+	insecure := func(kind, name, got string) migrate.Drift {
+		return migrate.Drift{Kind: kind, Name: name, Problem: migrate.Insecure, Field: "search_path", Want: "public, pg_temp", Got: got}
+	}
+	cases := []struct {
+		name string
+		sql  string
+		want []migrate.Drift // nil: no drift
+	}{
+		{"declared function loses its search_path", `ALTER FUNCTION iam_touch_row() RESET search_path`,
+			[]migrate.Drift{{Kind: migrate.KindFunction, Name: "iam_touch_row", Problem: migrate.Changed, Field: "search_path", Want: "public, pg_temp"}}},
+		{"declared function without pg_temp last", `ALTER FUNCTION iam_same_tenant() SET search_path = public`,
+			[]migrate.Drift{{Kind: migrate.KindFunction, Name: "iam_same_tenant", Problem: migrate.Changed, Field: "search_path", Want: "public, pg_temp", Got: "public"}}},
+		{"declared function with another schema first", `ALTER FUNCTION iam_tenant_guard() SET search_path = pg_catalog, pg_temp`,
+			[]migrate.Drift{{Kind: migrate.KindFunction, Name: "iam_tenant_guard", Problem: migrate.Changed, Field: "search_path", Want: "public, pg_temp", Got: "pg_catalog, pg_temp"}}},
+		{"declared function pinned with quoted names", `ALTER FUNCTION iam_tenant_guard() SET search_path = "public", 'pg_temp'`, nil},
+		// One string is one schema name, "public,pg_temp": nothing is pinned.
+		{"declared function with the path as one string", `ALTER FUNCTION iam_tenant_guard() SET search_path = 'public,pg_temp'`,
+			[]migrate.Drift{{Kind: migrate.KindFunction, Name: "iam_tenant_guard", Problem: migrate.Changed, Field: "search_path", Want: "public, pg_temp", Got: `"public,pg_temp"`}}},
+		{"declared function with a schema before its own", `ALTER FUNCTION iam_touch_row() SET search_path = "$user", public, pg_temp`,
+			[]migrate.Drift{{Kind: migrate.KindFunction, Name: "iam_touch_row", Problem: migrate.Changed, Field: "search_path", Want: "public, pg_temp", Got: `"$user", public, pg_temp`}}},
+		{"declared function becomes security definer", `ALTER FUNCTION iam_apikey_derive_owner() SECURITY DEFINER`,
+			[]migrate.Drift{{Kind: migrate.KindFunction, Name: "iam_apikey_derive_owner", Problem: migrate.Changed, Field: "security", Want: "invoker", Got: "definer"}}},
+		{"user security definer function without search_path",
+			`CREATE FUNCTION f() RETURNS int LANGUAGE sql SECURITY DEFINER AS 'SELECT 1'`,
+			[]migrate.Drift{insecure(migrate.KindFunction, "f()", "")}},
+		{"user security definer function with arguments and an unpinned search_path",
+			`CREATE FUNCTION lookup(p_id text, p_at timestamptz) RETURNS int LANGUAGE sql SECURITY DEFINER SET search_path = public AS 'SELECT 1'`,
+			[]migrate.Drift{insecure(migrate.KindFunction, "lookup(p_id text, p_at timestamp with time zone)", "public")}},
+		{"user security definer function with pg_temp first",
+			`CREATE FUNCTION f() RETURNS int LANGUAGE sql SECURITY DEFINER SET search_path = pg_temp, public AS 'SELECT 1'`,
+			[]migrate.Drift{insecure(migrate.KindFunction, "f()", "pg_temp, public")}},
+		{"user security definer procedure", `CREATE PROCEDURE p() LANGUAGE sql SECURITY DEFINER AS 'SELECT 1'`,
+			[]migrate.Drift{insecure(migrate.KindProcedure, "p()", "")}},
+		{"user security definer function with a pinned search_path",
+			`CREATE FUNCTION f() RETURNS int LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS 'SELECT 1'`, nil},
+		{"user security definer function pinned to pg_catalog",
+			`CREATE FUNCTION f() RETURNS int LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS 'SELECT 1'`, nil},
+		{"user security invoker function without search_path", `CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'`, nil},
+		{"security definer function of another schema", `CREATE SCHEMA other; CREATE FUNCTION other.f() RETURNS int LANGUAGE sql SECURITY DEFINER AS 'SELECT 1'`, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			conn := pgtest.NewConn(t)
+			_, err := conn.Exec(context.Background(), tc.sql)
+			require.NoError(t, err)
+			r := checkIAM(t, conn, schema.IAM())
+			require.Equal(t, tc.want, r.Drifts)
+		})
+	}
+}
+
+func TestCheck_InsecureFunctionIsExplainedInText(t *testing.T) {
+	t.Parallel()
+	conn := pgtest.NewConn(t)
+	_, err := conn.Exec(context.Background(), `CREATE FUNCTION whoami(p text) RETURNS text LANGUAGE sql SECURITY DEFINER AS 'SELECT current_user::text'`)
+	require.NoError(t, err)
+	r := checkIAM(t, conn, schema.IAM())
+	var text bytes.Buffer
+	require.NoError(t, r.WriteText(&text))
+	require.Contains(t, text.String(), "(schema):\n  function whoami(p text): security definer without a pinned search_path (got (none)): "+
+		"a caller's temporary objects can shadow the tables and types it uses and run code with its owner's rights; "+
+		"make it SECURITY INVOKER or pin it: ALTER FUNCTION whoami(p text) SET search_path = public, pg_temp\n")
+	require.Contains(t, r.Summary, "1 difference(s)")
+
+	// The advice works.
+	_, err = conn.Exec(context.Background(), `ALTER FUNCTION whoami(p text) SET search_path = public, pg_temp`)
+	require.NoError(t, err)
+	require.True(t, checkIAM(t, conn, schema.IAM()).OK())
+}
+
+func TestIntrospect_ReadsRoutineSecurityAndSettings(t *testing.T) {
+	t.Parallel()
+	conn := pgtest.NewConn(t)
+	db, err := migrate.Introspect(context.Background(), conn)
+	require.NoError(t, err)
+	for _, f := range schema.IAM().Functions {
+		fn := db.Routine(f.Name, 0)
+		require.NotNil(t, fn, f.Name)
+		require.False(t, fn.SecurityDefiner, f.Name)
+		path, ok := fn.SearchPath()
+		require.True(t, ok, f.Name)
+		require.Equal(t, "public, pg_temp", path, f.Name)
+		require.True(t, fn.PinnedSearchPath(), f.Name)
+	}
+	verify := db.Routine("iam_verify_api_key", 3)
+	require.NotNil(t, verify)
+	require.False(t, verify.SecurityDefiner, "0003 makes it SECURITY INVOKER")
+	require.Equal(t, "iam_verify_api_key(p_hash text, p_config_id text, p_now timestamp with time zone, "+
+		"OUT outcome text, OUT try_again_ms bigint, OUT apikey iam_apikey)", verify.Signature)
+	require.Nil(t, db.Routine("iam_verify_api_key", 0))
+}
+
+func TestCheck_InsecureProcedureAdviceNamesAProcedure(t *testing.T) {
+	t.Parallel()
+	d := migrate.Drift{Kind: migrate.KindProcedure, Name: "p()", Problem: migrate.Insecure, Field: "search_path", Want: "public, pg_temp"}
+	require.Contains(t, d.String(), "ALTER PROCEDURE p() SET search_path = public, pg_temp")
+}

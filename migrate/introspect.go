@@ -21,7 +21,90 @@ type DBSchema struct {
 	Namespace string
 	Tables    map[string]*DBTable
 	Enums     map[string][]string // enum name -> values in order
-	Functions map[string]string   // function name -> source (prosrc)
+	Functions map[string]string   // function name -> source (prosrc), functions without arguments
+	// Routines are every function and procedure of the schema, whatever
+	// their arguments, ordered by Signature.
+	Routines []DBFunction
+}
+
+// DBFunction is one function or procedure as pg_proc describes it.
+type DBFunction struct {
+	Name string
+	// Signature is the name with the identity arguments as ALTER FUNCTION
+	// takes them (pg_get_function_identity_arguments), e.g.
+	// "lookup(p_id text, p_at timestamp with time zone)".
+	Signature string
+	Args      int  // number of arguments (pronargs)
+	Procedure bool // a procedure (prokind p), not a function
+	// SecurityDefiner: the routine runs with its owner's rights (prosecdef).
+	SecurityDefiner bool
+	// Config holds the settings the routine sets while it runs (proconfig),
+	// as "name=value": "search_path=public, pg_temp".
+	Config []string
+}
+
+// Routine returns the function (not procedure) named name with args
+// arguments, or nil; with overloads of that arity, the first by signature.
+func (db *DBSchema) Routine(name string, args int) *DBFunction {
+	for i := range db.Routines {
+		if f := &db.Routines[i]; f.Name == name && f.Args == args && !f.Procedure {
+			return f
+		}
+	}
+	return nil
+}
+
+// SearchPath returns the value of the search_path the routine sets while
+// it runs, and whether it sets one.
+func (f DBFunction) SearchPath() (string, bool) {
+	for _, c := range f.Config {
+		if v, ok := strings.CutPrefix(c, "search_path="); ok {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// PinnedSearchPath reports whether the routine sets a search_path whose last
+// element is pg_temp. Only then can no caller's temporary table, view,
+// type or domain shadow a name the routine resolves: unless listed,
+// pg_temp is searched first for relations and types.
+func (f DBFunction) PinnedSearchPath() bool {
+	v, ok := f.SearchPath()
+	if !ok {
+		return false
+	}
+	path := searchPathElements(v)
+	return len(path) > 0 && path[len(path)-1] == "pg_temp"
+}
+
+// searchPathElements splits a search_path value into its schema names,
+// without surrounding spaces and quotes.
+func searchPathElements(v string) []string {
+	var out []string
+	var cur strings.Builder
+	quoted := false
+	for i := 0; i < len(v); i++ {
+		ch := v[i]
+		switch {
+		case ch == '"' && quoted && i+1 < len(v) && v[i+1] == '"':
+			cur.WriteByte('"')
+			i++
+		case ch == '"':
+			quoted = !quoted
+		case ch == ',' && !quoted:
+			out = append(out, strings.TrimSpace(cur.String()))
+			cur.Reset()
+		case (ch == ' ' || ch == '\t') && !quoted:
+			// unquoted spaces only surround names
+		default:
+			cur.WriteByte(ch)
+		}
+	}
+	if s := strings.TrimSpace(cur.String()); s != "" || len(out) > 0 {
+		out = append(out, s)
+	}
+	return out
 }
 
 // DBTable is one table as pg_catalog describes it.
@@ -86,8 +169,9 @@ type DBPolicy struct {
 }
 
 // Introspect reads tables, columns, indexes, constraints, triggers, row
-// level security, policies, enums and functions of the connection's current
-// schema from pg_catalog. It only reads.
+// level security, policies, enums, functions and procedures (with their
+// security and settings) of the connection's current schema from
+// pg_catalog. It only reads.
 func Introspect(ctx context.Context, q Querier) (*DBSchema, error) {
 	db := &DBSchema{Tables: map[string]*DBTable{}, Enums: map[string][]string{}, Functions: map[string]string{}}
 	var ns *string
@@ -253,13 +337,21 @@ WHERE n.nspname = current_schema() AND t.typtype = 'e'`, func(r pgx.Rows) error 
 	}
 
 	err = each(ctx, q, `
-SELECT p.proname, p.prosrc FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-WHERE n.nspname = current_schema() AND p.prokind = 'f' AND p.pronargs = 0`, func(r pgx.Rows) error {
-		var name, src string
-		if err := r.Scan(&name, &src); err != nil {
+SELECT p.proname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')',
+       p.pronargs, p.prokind::text, p.prosecdef, COALESCE(p.proconfig, '{}'), p.prosrc
+FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname = current_schema() AND p.prokind IN ('f', 'p')
+ORDER BY 2`, func(r pgx.Rows) error {
+		var f DBFunction
+		var kind, src string
+		if err := r.Scan(&f.Name, &f.Signature, &f.Args, &kind, &f.SecurityDefiner, &f.Config, &src); err != nil {
 			return err
 		}
-		db.Functions[name] = src
+		f.Procedure = kind == "p"
+		db.Routines = append(db.Routines, f)
+		if !f.Procedure && f.Args == 0 {
+			db.Functions[f.Name] = src
+		}
 		return nil
 	})
 	if err != nil {

@@ -19,7 +19,10 @@ func newCheckCmd(app *App) *cobra.Command {
 pg_catalog, read-only: tables, columns (type, nullability, default), indexes
 (columns, uniqueness, predicate), foreign keys (target, actions), checks,
 enums and their values in order, triggers, row level security and policies,
-and the migration version.
+trigger functions (body, SECURITY INVOKER, search_path pinned to the schema
+then pg_temp), and the migration version. Any SECURITY DEFINER function of
+the schema, declared or not, without a search_path ending in pg_temp is
+reported too: a caller could run code with its owner's rights.
 
 Prints the differences grouped by table (--json for JSON) and exits 1 on any.`,
 		Args: cobra.NoArgs,
