@@ -6,6 +6,15 @@
 
 SELECT pg_catalog.set_config('search_path', pg_catalog.format('%I, pg_temp', pg_catalog.current_schema()), true);
 
+CREATE OR REPLACE VIEW iam_session_lookup AS
+SELECT s.token AS lookup_token, s AS session, u AS usr, m AS member
+FROM shared_session s
+JOIN shared_user u ON u.id = s.user_id
+LEFT JOIN iam_member m
+  ON m.organization_id = s.active_organization_id
+ AND m.user_id = s.user_id
+ AND m.deleted_at IS NULL;
+
 DROP POLICY apikey_verify_select ON iam_apikey;
 DROP POLICY apikey_verify_update ON iam_apikey;
 DROP POLICY apikey_verify_delete ON iam_apikey;

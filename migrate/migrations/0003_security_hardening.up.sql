@@ -32,6 +32,8 @@
 --    out of reach of a handle bound to an organization.
 -- 9. A handle bound to an organization cannot update or delete another
 --    organization (which would cascade into all of its rows).
+-- 10. iam_session_lookup fences its membership side, so a caller's function
+--    in the WHERE clause never sees member rows the view does not return.
 --
 -- Existing rows that break rules 3, 5 or 7 (left by an attack, or by a
 -- writer outside the rules) stop the migration with a message that says
@@ -426,3 +428,25 @@ $do$;
 -- The function no longer needs (nor has) more rights than its caller.
 REVOKE ALL ON FUNCTION iam_verify_api_key(text, text, timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION iam_verify_api_key(text, text, timestamptz) TO iam_app;
+
+-- iam_session_lookup (10): the membership side becomes a fenced LATERAL
+-- subquery. The view runs with its owner's rights, and without a fence the
+-- planner may evaluate a caller's cheap function from the WHERE clause on
+-- iam_member rows before the view's join conditions filter them (the
+-- classic leaky-view attack), which showed every member row of every
+-- organization to iam_app. OFFSET 0 keeps the caller's conditions out of
+-- the subquery; they apply to its result only. In a tenant's context the
+-- view shows memberships of that tenant only.
+CREATE OR REPLACE VIEW iam_session_lookup AS
+SELECT s.token AS lookup_token, s AS session, u AS usr, mm.m AS member
+FROM shared_session s
+JOIN shared_user u ON u.id = s.user_id
+LEFT JOIN LATERAL (
+  SELECT m FROM iam_member m
+  WHERE m.organization_id = s.active_organization_id
+    AND m.user_id = s.user_id
+    AND m.deleted_at IS NULL
+    AND (COALESCE(current_setting('app.current_org_id', true), '') = ''
+         OR m.organization_id = current_setting('app.current_org_id', true))
+  OFFSET 0
+) mm ON true;

@@ -1,0 +1,97 @@
+package hostile_test
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/beep/iam/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// Kinds of successful attacks.
+const (
+	kindEscalation = "escalation"
+	kindRead       = "cross-tenant read"
+	kindWrite      = "cross-tenant write"
+	kindOracle     = "existence oracle"
+	kindDenial     = "denial"
+)
+
+// tally counts the attacks of the whole run.
+type tally struct {
+	mu        sync.Mutex
+	attacks   int
+	refused   int
+	byKind    map[string]int
+	successes []string
+}
+
+var results = tally{byKind: map[string]int{}}
+
+// refused records an attack that was refused.
+func refused() {
+	results.mu.Lock()
+	results.attacks++
+	results.refused++
+	results.mu.Unlock()
+}
+
+// succeeded records an attack that succeeded and fails t with a message
+// naming the target, the attack and the context.
+func succeeded(t *testing.T, kind, target, attack, context, detail string) {
+	t.Helper()
+	msg := fmt.Sprintf("%s: %s | attack: %s | context: %s | %s", kind, target, attack, context, detail)
+	results.mu.Lock()
+	results.attacks++
+	results.byKind[kind]++
+	results.successes = append(results.successes, msg)
+	results.mu.Unlock()
+	t.Error("ATTACK SUCCEEDED: " + msg)
+}
+
+// judge records one attack: ok means refused.
+func judge(t *testing.T, ok bool, kind, target, attack, context, detail string) {
+	t.Helper()
+	if ok {
+		refused()
+		return
+	}
+	succeeded(t, kind, target, attack, context, detail)
+}
+
+func (r *tally) summary() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return fmt.Sprintf("hostile: %d attacks, %d refused, %d escalations, %d cross-tenant reads, %d cross-tenant writes, %d existence oracles, %d denials",
+		r.attacks, r.refused, r.byKind[kindEscalation], r.byKind[kindRead], r.byKind[kindWrite], r.byKind[kindOracle], r.byKind[kindDenial])
+}
+
+// TestHostile runs every attack group (in parallel, each on its own
+// database) and prints the tally of the whole run.
+func TestHostile(t *testing.T) {
+	t.Run("groups", func(t *testing.T) {
+		t.Run("Escalation", testEscalation)
+		t.Run("RawSQL", testRawSQL)
+		t.Run("GlobalParent", testGlobalParent)
+		t.Run("APIKeyDuplicates", testAPIKeyDuplicates)
+		t.Run("UserOwnedRows", testUserOwnedRows)
+		t.Run("LeakyQuals", testLeakyQuals)
+		t.Run("StoreAPI", testStoreAPI)
+	})
+	line := results.summary()
+	fmt.Println(line)
+	results.mu.Lock()
+	succ := append([]string(nil), results.successes...)
+	results.mu.Unlock()
+	if len(succ) > 0 {
+		sort.Strings(succ)
+		fmt.Println("hostile: successful attacks:\n  " + strings.Join(succ, "\n  "))
+	}
+	if results.attacks == 0 {
+		t.Fatal("no attack ran")
+	}
+}
