@@ -236,22 +236,3 @@ func newLogin(t *testing.T) login {
 	})
 	return l
 }
-
-// connect opens a connection to url as the login, recording the notices
-// it receives.
-func (l login) connect(t *testing.T, url string, notices *[]string) *pgx.Conn {
-	t.Helper()
-	cfg, err := pgx.ParseConfig(url)
-	require.NoError(t, err)
-	cfg.User, cfg.Password = l.name, l.password
-	if notices != nil {
-		cfg.OnNotice = func(_ *pgconn.PgConn, n *pgconn.Notice) { *notices = append(*notices, n.Message) }
-	}
-	conn, err := pgx.ConnectConfig(context.Background(), cfg)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = conn.Close(context.Background()) })
-	var super bool
-	require.NoError(t, conn.QueryRow(context.Background(), "SELECT rolsuper FROM pg_roles WHERE rolname = current_user").Scan(&super))
-	require.False(t, super, "the service login must not be a superuser")
-	return conn
-}
