@@ -105,13 +105,6 @@ func TestUp0003_PreChecksRefuseRowsThatBreakTheNewRules(t *testing.T) {
 			id := q(`INSERT INTO iam_oauth_access_token (organization_id, access_token, client_id) VALUES ($1, 'at-cross', $2) RETURNING id`, f.orgA, f.clientB)
 			return `DELETE FROM iam_oauth_access_token WHERE id = $1`, []any{id}
 		}, "23503", []string{"1 OAuth access token(s) or consent(s) belong to another organization than their OAuth application", "iam_oauth_access_token"}},
-
-		// Better Auth does not know organization_id: a consent (or token) it
-		// wrote at version 2 for an organization's application has none.
-		{"OAuth consent without organization for an organization's application", func(t *testing.T, f fixture, q func(string, ...any) string) (string, []any) {
-			id := q(`INSERT INTO iam_oauth_consent (client_id, scopes) VALUES ($1, 'openid') RETURNING id`, f.clientA)
-			return `DELETE FROM iam_oauth_consent WHERE id = $1`, []any{id}
-		}, "23503", []string{"1 OAuth access token(s) or consent(s) belong to another organization", "iam_oauth_consent"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -173,4 +166,30 @@ func TestUp0003_PreChecksCountEveryOffendingRow(t *testing.T) {
 	execSQL(t, conn, `DELETE FROM iam_subscription WHERE reference_id = $1 AND organization_id = $2`, f.orgB, f.orgA)
 	_, err = m.Up(ctx, conn)
 	require.NoError(t, err)
+}
+
+// TestUp0003_GivesBetterAuthsOAuthRowsTheirApplicationsOrganization: Better
+// Auth does not know organization_id, so the tokens and consents it wrote at
+// version 2 for an organization's application have none. 0003 gives them
+// the application's organization instead of refusing them; rows of an
+// application without organization stay without.
+func TestUp0003_GivesBetterAuthsOAuthRowsTheirApplicationsOrganization(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	conn, _ := newConnBeforeHardening(t)
+	f := seed(t, conn)
+	q := func(sql string, args ...any) string { t.Helper(); return queryString(t, conn, sql, args...) }
+	consent := q(`INSERT INTO iam_oauth_consent (client_id, scopes) VALUES ($1, 'openid') RETURNING id`, f.clientA)
+	token := q(`INSERT INTO iam_oauth_access_token (access_token, client_id) VALUES ('at-by-better-auth', $1) RETURNING id`, f.clientA)
+	global := q(`INSERT INTO iam_oauth_consent (client_id, scopes) VALUES ($1, 'openid') RETURNING id`, f.clientGlobal)
+
+	m := migrate.Default()
+	_, err := m.Up(ctx, conn)
+	require.NoError(t, err)
+	require.Equal(t, f.orgA, q(`SELECT organization_id FROM iam_oauth_consent WHERE id = $1`, consent))
+	require.Equal(t, f.orgA, q(`SELECT organization_id FROM iam_oauth_access_token WHERE id = $1`, token))
+	require.Equal(t, "none", q(`SELECT coalesce(organization_id, 'none') FROM iam_oauth_consent WHERE id = $1`, global))
+	r, err := migrate.Check(ctx, conn, schema.IAM(), migrate.WithMigrations(m))
+	require.NoError(t, err)
+	require.True(t, r.OK(), "%v", r.Drifts)
 }

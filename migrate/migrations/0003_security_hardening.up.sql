@@ -35,6 +35,8 @@
 -- 10. iam_session_lookup fences its membership side, so a caller's function
 --    in the WHERE clause never sees member rows the view does not return.
 --
+-- OAuth tokens and consents that Better Auth wrote without an organization
+-- for an organization's application get that organization first.
 -- Existing rows that break rules 3, 5 or 7 (left by an attack, or by a
 -- writer outside the rules) stop the migration with a message that says
 -- how to find them; nothing is changed then. Fix or delete those rows and
@@ -43,6 +45,16 @@
 -- Names below resolve in this schema, then pg_catalog, then pg_temp; the
 -- trigger functions capture this path (SET search_path FROM CURRENT).
 SELECT pg_catalog.set_config('search_path', pg_catalog.format('%I, pg_temp', pg_catalog.current_schema()), true);
+
+-- Better Auth never writes organization_id: the OAuth tokens and consents
+-- it wrote for an organization's application have none. They belong to the
+-- application's organization (what iam_same_tenant derives for new rows).
+UPDATE iam_oauth_access_token t SET organization_id = a.organization_id
+FROM iam_oauth_application a
+WHERE a.client_id = t.client_id AND t.organization_id IS NULL AND a.organization_id IS NOT NULL;
+UPDATE iam_oauth_consent c SET organization_id = a.organization_id
+FROM iam_oauth_application a
+WHERE a.client_id = c.client_id AND c.organization_id IS NULL AND a.organization_id IS NOT NULL;
 
 DO $check$
 DECLARE
