@@ -20,7 +20,9 @@
 //     format): [Auth.SessionToken], [Auth.VerifySignedValue],
 //     [Auth.SignCookieValue];
 //   - the compact cookie cache ("session_data"): [Auth.VerifyCookieCache];
-//   - scrypt password hashes: [HashPassword], [VerifyPassword];
+//   - scrypt password hashes: [HashPassword], [VerifyPassword], and
+//     [PasswordHasher], which bounds how many run at once (each takes
+//     ~32 MiB) and lets a waiting call give up with its context;
 //   - API keys: [GenerateAPIKey], [HashAPIKey], [APIKeyFormat], and the
 //     verification semantics as a pure reference function, [EvaluateAPIKey],
 //     which the store's single SQL statement is cross-checked against;

@@ -1,6 +1,7 @@
 package betterauth_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -81,6 +82,18 @@ func ExampleAuth_SessionFromCookieCache() {
 	// Output:
 	// Alice alice1795453927984@example.com user
 	// session expires 2026-11-30T17:12:08Z
+}
+
+func ExamplePasswordHasher() {
+	// One per process: at most 4 scrypt calls at once (4 × 32 MiB); a sign-in
+	// whose request ends while it waits for a slot gets the context's error.
+	passwords := &betterauth.PasswordHasher{MaxConcurrent: 4}
+	hash := "e329fb7a0e7a0158415b30ff67f7f441:fba7d919647217b8726cc47ca10929cf47ce6f938fc9a52803bde03e99d79a9b30e6bcae8b7a41d06e9ca4aa95d54206956d762113db707add10855cc828bc83"
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second) // the request's context
+	defer cancel()
+	ok, err := passwords.Verify(ctx, hash, "password123")
+	fmt.Println(ok, err)
+	// Output: true <nil>
 }
 
 func ExampleVerifyPassword() {

@@ -1,6 +1,7 @@
 package betterauth_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -86,4 +87,150 @@ func TestVerifyPassword_RejectsMalformedHashWithTypedError(t *testing.T) {
 		require.Equal(t, "password_hash", ie.Field)
 		require.Equal(t, rule, ie.Rule, "hash %q", hash)
 	}
+}
+
+// holdHasher returns a hasher with MaxConcurrent n whose calls, once they
+// hold a slot, report on entered and wait for release to be closed; calls
+// that find every slot taken report on waiting first.
+func holdHasher(n int) (h *betterauth.PasswordHasher, entered, waiting chan struct{}, release chan struct{}) {
+	h = &betterauth.PasswordHasher{MaxConcurrent: n}
+	entered, waiting, release = make(chan struct{}, 16), make(chan struct{}, 16), make(chan struct{})
+	betterauth.SetPasswordHooks(h, func() { waiting <- struct{}{} }, func() {
+		entered <- struct{}{}
+		<-release
+	})
+	return h, entered, waiting, release
+}
+
+type verdict struct {
+	ok  bool
+	err error
+}
+
+func TestPasswordHasher_ACallWaitsWhileEverySlotIsTaken(t *testing.T) {
+	t.Parallel()
+	v, _ := load(t)
+	p := v.Passwords[0]
+	ctx := context.Background()
+	h, entered, waiting, release := holdHasher(1)
+
+	first := make(chan verdict, 1)
+	go func() { ok, err := h.Verify(ctx, p.Hash, p.Password); first <- verdict{ok, err} }()
+	<-entered // the first verification holds the only slot
+
+	second := make(chan verdict, 1)
+	go func() { ok, err := h.Verify(ctx, p.Hash, p.Password); second <- verdict{ok, err} }()
+	hashed := make(chan error, 1)
+	go func() {
+		h2, err := h.Hash(ctx, "correct horse")
+		if err == nil {
+			err = betterauth.ParsePasswordHash(h2)
+		}
+		hashed <- err
+	}()
+	<-waiting // both found the slot taken and wait for it
+	<-waiting
+	select {
+	case <-entered:
+		t.Fatal("a call got a slot while the only one was held")
+	case r := <-second:
+		t.Fatalf("the second verification finished while the first held the slot: %+v", r)
+	default:
+	}
+
+	close(release) // the first ends; the others take the slot in turn
+	for _, c := range []chan verdict{first, second} {
+		r := <-c
+		require.NoError(t, r.err)
+		require.True(t, r.ok)
+	}
+	require.NoError(t, <-hashed)
+	require.Len(t, entered, 2, "the waiting calls each held the slot once")
+}
+
+func TestPasswordHasher_BoundsAtMaxConcurrent(t *testing.T) {
+	t.Parallel()
+	v, _ := load(t)
+	p := v.Passwords[0]
+	ctx := context.Background()
+	h, entered, waiting, release := holdHasher(2)
+	done := make(chan verdict, 3)
+	verify := func() { ok, err := h.Verify(ctx, p.Hash, p.Password); done <- verdict{ok, err} }
+	go verify()
+	go verify()
+	<-entered // two run at once
+	<-entered
+	go verify()
+	<-waiting // the third waits
+	require.Empty(t, done)
+	close(release)
+	for range 3 {
+		r := <-done
+		require.NoError(t, r.err)
+		require.True(t, r.ok)
+	}
+}
+
+func TestPasswordHasher_ContextEndedWhileWaitingReturnsItsError(t *testing.T) {
+	t.Parallel()
+	v, _ := load(t)
+	p := v.Passwords[0]
+	h, entered, waiting, release := holdHasher(1)
+	first := make(chan verdict, 1)
+	go func() { ok, err := h.Verify(context.Background(), p.Hash, p.Password); first <- verdict{ok, err} }()
+	<-entered
+
+	ctx, cancel := context.WithCancel(context.Background())
+	second := make(chan verdict, 1)
+	go func() { ok, err := h.Verify(ctx, p.Hash, p.Password); second <- verdict{ok, err} }()
+	<-waiting
+	cancel()
+	r := <-second // returns while the first still holds the slot
+	require.ErrorIs(t, r.err, context.Canceled)
+	require.False(t, r.ok)
+	require.EqualError(t, r.err, "betterauth: verify password: waiting for one of 1 scrypt slots: context canceled")
+
+	// A context that has already ended does not even wait, for Hash too.
+	_, err := h.Verify(ctx, p.Hash, p.Password)
+	require.ErrorIs(t, err, context.Canceled)
+	_, err = h.Hash(ctx, "pw")
+	require.ErrorIs(t, err, context.Canceled)
+	require.Empty(t, waiting, "a cancelled call waited")
+
+	close(release)
+	r = <-first
+	require.NoError(t, r.err)
+	require.True(t, r.ok)
+	require.Empty(t, entered, "a cancelled call ran scrypt")
+}
+
+func TestPasswordHasher_DefaultBoundAndBadConfig(t *testing.T) {
+	t.Parallel()
+	v, _ := load(t)
+	p := v.Passwords[0]
+	ctx := context.Background()
+
+	var zero betterauth.PasswordHasher // usable as is: GOMAXPROCS slots
+	ok, err := zero.Verify(ctx, p.Hash, p.Password)
+	require.NoError(t, err)
+	require.True(t, ok)
+
+	bad := &betterauth.PasswordHasher{MaxConcurrent: -1}
+	_, err = bad.Verify(ctx, p.Hash, p.Password)
+	var ie *betterauth.InputError
+	require.ErrorAs(t, err, &ie)
+	require.Equal(t, "MaxConcurrent", ie.Field)
+	require.Equal(t, "min", ie.Rule)
+	require.ErrorIs(t, err, betterauth.ErrConfig)
+	_, err = bad.Hash(ctx, "pw")
+	require.ErrorIs(t, err, betterauth.ErrConfig)
+
+	// A malformed hash is refused before any slot is taken.
+	h, entered, waiting, release := holdHasher(1)
+	defer close(release)
+	_, err = h.Verify(ctx, "not-a-hash", "pw")
+	require.ErrorIs(t, err, betterauth.ErrMalformed)
+	require.Empty(t, entered)
+	require.Empty(t, waiting)
+	require.Equal(t, int64(32<<20), int64(betterauth.PasswordMemory))
 }
