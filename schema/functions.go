@@ -248,3 +248,60 @@ BEGIN
 END;
 `,
 }
+
+// SessionChangesChannel is the LISTEN/NOTIFY channel on which the triggers
+// of migration 0004 announce every change that can end or alter what a
+// session cookie proves: a session updated or deleted, a user updated or
+// deleted (a ban, a role), a membership added, changed or removed. The
+// payload is one id with its table prefix: a shared_session__ id or a
+// shared_user__ id, never a token. store.SessionCache listens on it.
+const SessionChangesChannel = "iam_session_changes"
+
+// notifySessionChange announces a changed or deleted session or user by its
+// id. A deleted session that had already expired is not announced: no
+// cache serves an expired session, and a clean-up of expired sessions
+// would otherwise queue one notification per row. AFTER trigger: the
+// change is final, and a rolled-back transaction sends nothing.
+var notifySessionChange = &Function{
+	Name: "iam_notify_session_change",
+	Doc:  "AFTER UPDATE OR DELETE on shared_session and shared_user: NOTIFY iam_session_changes with the row's id (store.SessionCache).",
+	Body: `
+BEGIN
+  IF TG_TABLE_NAME = 'shared_session' THEN
+    -- nested: OLD.expires_at exists on shared_session only
+    IF TG_OP = 'DELETE' AND OLD.expires_at <= pg_catalog.now() THEN
+      RETURN NULL;
+    END IF;
+  END IF;
+  PERFORM pg_catalog.pg_notify('` + SessionChangesChannel + `', OLD.id);
+  IF TG_OP = 'UPDATE' AND NEW.id IS DISTINCT FROM OLD.id THEN
+    PERFORM pg_catalog.pg_notify('` + SessionChangesChannel + `', NEW.id);
+  END IF;
+  RETURN NULL;
+END;
+`,
+}
+
+// notifyMemberChange announces a membership added, changed or removed by
+// its user's id: the session lookup returns the membership of the
+// session's active organization, so every session of that user may have
+// changed.
+var notifyMemberChange = &Function{
+	Name: "iam_notify_member_change",
+	Doc:  "AFTER INSERT OR UPDATE OR DELETE on iam_member: NOTIFY iam_session_changes with the member's user id (store.SessionCache).",
+	Body: `
+BEGIN
+  IF TG_OP <> 'INSERT' THEN
+    PERFORM pg_catalog.pg_notify('` + SessionChangesChannel + `', OLD.user_id);
+  END IF;
+  IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.user_id IS DISTINCT FROM OLD.user_id) THEN
+    PERFORM pg_catalog.pg_notify('` + SessionChangesChannel + `', NEW.user_id);
+  END IF;
+  RETURN NULL;
+END;
+`,
+}
+
+// NotifyTrigger is the name of the trigger that runs notifySessionChange or
+// notifyMemberChange on shared_session, shared_user and iam_member.
+const NotifyTrigger = "iam_notify_session_change"

@@ -34,7 +34,7 @@ const (
 var iam = MustNew("iam", nil,
 	WithEnums(domain.Enums()...),
 	WithFunctions(touchRow, teamMemberOrg, invitationTeams, apikeyOwner, subscriptionOwner,
-		tenantGuard, sameTenant, sessionActiveOrg),
+		tenantGuard, sameTenant, sessionActiveOrg, notifySessionChange, notifyMemberChange),
 	WithTables(
 		User, Organization, Team, Session, Folder, File,
 		Account, Verification, Member, TeamMember, Invitation, OrganizationRole,

@@ -23,6 +23,7 @@ var Member = NewOrgTable(domain.TableMember,
 	Idx("member_org_status_idx", ColOrganizationID, "status"),
 	Idx("member_invited_by_idx", "invited_by"),
 	Idx("member_last_active_idx", "last_active_at"),
+	NewTrigger(NotifyTrigger, "AFTER", notifyMemberChange.Name, "INSERT", "DELETE", "UPDATE"),
 
 	One("organization", domain.TableOrganization, ColOrganizationID),
 	One("user", domain.TableUser, "user_id"),

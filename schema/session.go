@@ -25,6 +25,7 @@ var Session = NewTable(domain.TableSession,
 	Idx("session_impersonated_by_idx", "impersonated_by"),
 	Idx("session_user_org_active_idx", "user_id", "active_organization_id", "expires_at"),
 	NewTrigger(sessionActiveOrg.Name, "BEFORE", sessionActiveOrg.Name, "INSERT", "UPDATE"),
+	NewTrigger(NotifyTrigger, "AFTER", notifySessionChange.Name, "DELETE", "UPDATE"),
 
 	One("user", domain.TableUser, "user_id"),
 	One("impersonator", domain.TableUser, "impersonated_by"),

@@ -29,6 +29,7 @@ var User = NewTable(domain.TableUser,
 	Idx("user_role_idx", "role").Partial("(role IS NOT NULL)"),
 	Idx("user_banned_expires_idx", "ban_expires").Partial("((banned = true) AND (ban_expires IS NOT NULL))"),
 	Idx("user_2fa_enabled_idx", "two_factor_enabled").Partial("(two_factor_enabled = true)"),
+	NewTrigger(NotifyTrigger, "AFTER", notifySessionChange.Name, "DELETE", "UPDATE"),
 
 	Many("memberships", domain.TableMember, "user_id"),
 	Many("invitedMembers", domain.TableMember, "invited_by"),
