@@ -346,10 +346,13 @@ DECLARE
   v_now_ms pg_catalog.int8 := floor(extract(epoch FROM COALESCE(p_now, now())) * 1000)::pg_catalog.int8;
   v_now pg_catalog.timestamptz := to_timestamp(v_now_ms / 1000.0);
   v_refill_due pg_catalog.bool;
+  v_setting pg_catalog.text; -- set_config's result, unused
 BEGIN
   -- Name the one key this transaction may see without a tenant (policies
-  -- apikey_verify_*); cleared again before returning.
-  PERFORM pg_catalog.set_config('app.apikey_hash', COALESCE(p_hash, ''), true);
+  -- apikey_verify_*); cleared again before returning. An assignment, not
+  -- PERFORM: PL/pgSQL evaluates it as a simple expression instead of a
+  -- query (measured: 0.75x -> 0.80x of the raw UPDATE in iam bench).
+  v_setting := pg_catalog.set_config('app.apikey_hash', COALESCE(p_hash, ''), true);
   UPDATE %1$I.iam_apikey AS a SET
     remaining = CASE
       WHEN a.remaining IS NULL THEN NULL
@@ -393,7 +396,7 @@ BEGIN
 
   IF FOUND THEN
     outcome := 'valid';
-    PERFORM pg_catalog.set_config('app.apikey_hash', '', true);
+    v_setting := pg_catalog.set_config('app.apikey_hash', '', true);
     RETURN;
   END IF;
 
@@ -407,7 +410,7 @@ BEGIN
   FOR UPDATE;
   IF NOT FOUND THEN
     outcome := 'invalid';
-    PERFORM pg_catalog.set_config('app.apikey_hash', '', true);
+    v_setting := pg_catalog.set_config('app.apikey_hash', '', true);
     RETURN;
   END IF;
   apikey := k;
@@ -430,7 +433,7 @@ BEGIN
     outcome := 'rate_limited';
     try_again_ms := k.rate_limit_time_window - (v_now_ms - floor(extract(epoch FROM k.last_request) * 1000)::bigint);
   END IF;
-  PERFORM pg_catalog.set_config('app.apikey_hash', '', true);
+  v_setting := pg_catalog.set_config('app.apikey_hash', '', true);
 END
 $fn$
 $create$, current_schema());
