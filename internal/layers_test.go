@@ -32,6 +32,7 @@ var layerOf = map[string]int{
 	"store":      3,
 	"betterauth": 4,
 	"pgtest":     5, // test harness: migrate and internal/ below it
+	"serve":      5, // iam serve's HTTP server: store and betterauth below it
 	"interop":    6,
 	"examples":   7,
 	"cmd":        8,
