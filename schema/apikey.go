@@ -44,7 +44,11 @@ var APIKey = NewOrgTable(domain.TableAPIKey,
 	Idx("apikey_reference_id_idx", "reference_id"),
 	Idx("apikey_user_id_idx", "user_id"),
 	Idx("apikey_config_id_idx", "config_id"),
-	NewTrigger("iam_apikey_derive_owner", "BEFORE", apikeyOwner.Name, "INSERT", "UPDATE"),
+	// Split by event so that verifying a key (an UPDATE of its counters)
+	// costs no PL/pgSQL call for the owner rule.
+	NewTrigger("iam_apikey_derive_owner", "BEFORE", apikeyOwner.Name, "INSERT"),
+	NewTrigger("iam_apikey_derive_owner_on_update", "BEFORE", apikeyOwner.Name, "UPDATE").
+		OnlyWhen(Changed("reference_id", ColOrganizationID, "user_id")),
 	// Verification happens before any tenant is known: the verifier names
 	// the key by its hash in app.apikey_hash for the transaction, and these
 	// policies admit that one row for reading, the counters update and the

@@ -106,7 +106,11 @@ func (s *Schema) DocsReference() string {
 		}
 		b.WriteString("\nTriggers:\n\n")
 		for _, tr := range t.Triggers {
-			fmt.Fprintf(&b, "- `%s`: %s %s, `%s()`\n", tr.Name, tr.Timing, strings.Join(tr.Events, " or "), tr.Function)
+			when := ""
+			if tr.When != "" {
+				when = fmt.Sprintf(" when `%s`", mdEscape(tr.When))
+			}
+			fmt.Fprintf(&b, "- `%s`: %s %s%s, `%s()`\n", tr.Name, tr.Timing, strings.Join(tr.Events, " or "), when, tr.Function)
 		}
 		if t.RLS() {
 			b.WriteString("\nRow level security: enabled and forced.\n\n")

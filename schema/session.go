@@ -24,7 +24,9 @@ var Session = NewTable(domain.TableSession,
 	Idx("session_active_team_idx", "active_team_id"),
 	Idx("session_impersonated_by_idx", "impersonated_by"),
 	Idx("session_user_org_active_idx", "user_id", "active_organization_id", "expires_at"),
-	NewTrigger(sessionActiveOrg.Name, "BEFORE", sessionActiveOrg.Name, "INSERT", "UPDATE"),
+	NewTrigger(sessionActiveOrg.Name, "BEFORE", sessionActiveOrg.Name, "INSERT"),
+	NewTrigger(sessionActiveOrg.Name+"_on_update", "BEFORE", sessionActiveOrg.Name, "UPDATE").
+		OnlyWhen(Changed("active_organization_id", "user_id")),
 	NewTrigger(NotifyTrigger, "AFTER", notifySessionChange.Name, "DELETE", "UPDATE"),
 
 	One("user", domain.TableUser, "user_id"),

@@ -135,7 +135,8 @@ func newTable(name string, tenancy Tenancy, parts []Part) *Table {
 	(&Trigger{Name: TouchTrigger, Timing: "BEFORE", Events: []string{"UPDATE"}, Function: TouchFunction}).addTo(t)
 	if tenancy != Global {
 		Idx(shortName(name)+"_organization_id_idx", ColOrganizationID).addTo(t)
-		(&Trigger{Name: TenantGuardTrigger, Timing: "BEFORE", Events: []string{"UPDATE"}, Function: TenantGuardFunction}).addTo(t)
+		(&Trigger{Name: TenantGuardTrigger, Timing: "BEFORE", Events: []string{"UPDATE"}, Function: TenantGuardFunction,
+			When: Changed(ColOrganizationID)}).addTo(t)
 	}
 	for _, p := range parts {
 		p.addTo(t)
@@ -393,6 +394,11 @@ type Trigger struct {
 	Function string   // trigger function name
 	// Args are string literals passed to the function (TG_ARGV).
 	Args []string
+	// When is the trigger's WHEN condition as pg_get_triggerdef prints it
+	// (without its outer parentheses), "" for none. PostgreSQL evaluates it
+	// without calling the function, so an UPDATE that leaves the watched
+	// columns alone costs no PL/pgSQL call.
+	When string
 }
 
 // NewTrigger declares a FOR EACH ROW trigger.
@@ -408,8 +414,25 @@ func (tr *Trigger) Definition(table string) string {
 	for i, a := range tr.Args {
 		args[i] = quoteLiteral(a)
 	}
-	return fmt.Sprintf("CREATE TRIGGER %s %s %s ON %s FOR EACH ROW EXECUTE FUNCTION %s(%s)",
-		tr.Name, tr.Timing, strings.Join(tr.Events, " OR "), table, tr.Function, strings.Join(args, ", "))
+	when := ""
+	if tr.When != "" {
+		when = " WHEN (" + tr.When + ")"
+	}
+	return fmt.Sprintf("CREATE TRIGGER %s %s %s ON %s FOR EACH ROW%s EXECUTE FUNCTION %s(%s)",
+		tr.Name, tr.Timing, strings.Join(tr.Events, " OR "), table, when, tr.Function, strings.Join(args, ", "))
+}
+
+// OnlyWhen sets the trigger's WHEN condition (see Trigger.When).
+func (tr *Trigger) OnlyWhen(cond string) *Trigger { tr.When = cond; return tr }
+
+// Changed is a WHEN condition that holds when an UPDATE changes any of
+// columns, in pg_get_triggerdef's spelling.
+func Changed(columns ...string) string {
+	parts := make([]string, len(columns))
+	for i, c := range columns {
+		parts[i] = fmt.Sprintf("new.%[1]s IS DISTINCT FROM old.%[1]s", c)
+	}
+	return strings.Join(parts, " OR ")
 }
 
 // WithArgs sets the string arguments the trigger passes to its function.

@@ -36,6 +36,10 @@ ALTER POLICY tenant_isolation ON iam_oauth_consent USING ((organization_id IS NU
 
 DROP TRIGGER iam_tenant_guard ON shared_team;
 DROP TRIGGER iam_session_check_active_org ON shared_session;
+DROP TRIGGER iam_session_check_active_org_on_update ON shared_session;
+DROP TRIGGER iam_apikey_derive_owner_on_update ON iam_apikey;
+DROP TRIGGER iam_apikey_derive_owner ON iam_apikey;
+CREATE TRIGGER iam_apikey_derive_owner BEFORE INSERT OR UPDATE ON iam_apikey FOR EACH ROW EXECUTE FUNCTION iam_apikey_derive_owner();
 DROP TRIGGER iam_tenant_guard ON shared_folder;
 DROP TRIGGER iam_tenant_guard ON shared_file;
 DROP TRIGGER iam_same_tenant_folder_id ON shared_file;

@@ -281,24 +281,36 @@ BEGIN
 END;
 $$;
 
--- Triggers (4-6).
-CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON shared_team FOR EACH ROW EXECUTE FUNCTION iam_tenant_guard();
-CREATE TRIGGER iam_session_check_active_org BEFORE INSERT OR UPDATE ON shared_session FOR EACH ROW EXECUTE FUNCTION iam_session_check_active_org();
-CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON shared_folder FOR EACH ROW EXECUTE FUNCTION iam_tenant_guard();
-CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON shared_file FOR EACH ROW EXECUTE FUNCTION iam_tenant_guard();
+-- Triggers (4-6). The UPDATE triggers fire only when the columns they guard
+-- change (WHEN), so ordinary updates pay no PL/pgSQL call for them.
+CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON shared_team FOR EACH ROW WHEN (new.organization_id IS DISTINCT FROM old.organization_id) EXECUTE FUNCTION iam_tenant_guard();
+CREATE TRIGGER iam_session_check_active_org BEFORE INSERT ON shared_session FOR EACH ROW EXECUTE FUNCTION iam_session_check_active_org();
+CREATE TRIGGER iam_session_check_active_org_on_update BEFORE UPDATE ON shared_session FOR EACH ROW
+  WHEN (new.active_organization_id IS DISTINCT FROM old.active_organization_id OR new.user_id IS DISTINCT FROM old.user_id)
+  EXECUTE FUNCTION iam_session_check_active_org();
+-- The owner rule of 0001 fired on every UPDATE of a key, i.e. on every
+-- verification; now only when an owner column changes (the WHEN condition
+-- costs no PL/pgSQL call).
+DROP TRIGGER iam_apikey_derive_owner ON iam_apikey;
+CREATE TRIGGER iam_apikey_derive_owner BEFORE INSERT ON iam_apikey FOR EACH ROW EXECUTE FUNCTION iam_apikey_derive_owner();
+CREATE TRIGGER iam_apikey_derive_owner_on_update BEFORE UPDATE ON iam_apikey FOR EACH ROW
+  WHEN (new.reference_id IS DISTINCT FROM old.reference_id OR new.organization_id IS DISTINCT FROM old.organization_id OR new.user_id IS DISTINCT FROM old.user_id)
+  EXECUTE FUNCTION iam_apikey_derive_owner();
+CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON shared_folder FOR EACH ROW WHEN (new.organization_id IS DISTINCT FROM old.organization_id) EXECUTE FUNCTION iam_tenant_guard();
+CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON shared_file FOR EACH ROW WHEN (new.organization_id IS DISTINCT FROM old.organization_id) EXECUTE FUNCTION iam_tenant_guard();
 CREATE TRIGGER iam_same_tenant_folder_id BEFORE INSERT OR UPDATE ON shared_file FOR EACH ROW EXECUTE FUNCTION iam_same_tenant('folder_id', 'shared_folder', 'id');
-CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON iam_member FOR EACH ROW EXECUTE FUNCTION iam_tenant_guard();
-CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON iam_team_member FOR EACH ROW EXECUTE FUNCTION iam_tenant_guard();
-CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON iam_invitation FOR EACH ROW EXECUTE FUNCTION iam_tenant_guard();
-CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON iam_organization_role FOR EACH ROW EXECUTE FUNCTION iam_tenant_guard();
-CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON iam_apikey FOR EACH ROW EXECUTE FUNCTION iam_tenant_guard();
-CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON iam_sso_provider FOR EACH ROW EXECUTE FUNCTION iam_tenant_guard();
-CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON iam_scim_provider FOR EACH ROW EXECUTE FUNCTION iam_tenant_guard();
-CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON iam_subscription FOR EACH ROW EXECUTE FUNCTION iam_tenant_guard();
-CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON iam_oauth_application FOR EACH ROW EXECUTE FUNCTION iam_tenant_guard();
-CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON iam_oauth_access_token FOR EACH ROW EXECUTE FUNCTION iam_tenant_guard();
+CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON iam_member FOR EACH ROW WHEN (new.organization_id IS DISTINCT FROM old.organization_id) EXECUTE FUNCTION iam_tenant_guard();
+CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON iam_team_member FOR EACH ROW WHEN (new.organization_id IS DISTINCT FROM old.organization_id) EXECUTE FUNCTION iam_tenant_guard();
+CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON iam_invitation FOR EACH ROW WHEN (new.organization_id IS DISTINCT FROM old.organization_id) EXECUTE FUNCTION iam_tenant_guard();
+CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON iam_organization_role FOR EACH ROW WHEN (new.organization_id IS DISTINCT FROM old.organization_id) EXECUTE FUNCTION iam_tenant_guard();
+CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON iam_apikey FOR EACH ROW WHEN (new.organization_id IS DISTINCT FROM old.organization_id) EXECUTE FUNCTION iam_tenant_guard();
+CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON iam_sso_provider FOR EACH ROW WHEN (new.organization_id IS DISTINCT FROM old.organization_id) EXECUTE FUNCTION iam_tenant_guard();
+CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON iam_scim_provider FOR EACH ROW WHEN (new.organization_id IS DISTINCT FROM old.organization_id) EXECUTE FUNCTION iam_tenant_guard();
+CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON iam_subscription FOR EACH ROW WHEN (new.organization_id IS DISTINCT FROM old.organization_id) EXECUTE FUNCTION iam_tenant_guard();
+CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON iam_oauth_application FOR EACH ROW WHEN (new.organization_id IS DISTINCT FROM old.organization_id) EXECUTE FUNCTION iam_tenant_guard();
+CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON iam_oauth_access_token FOR EACH ROW WHEN (new.organization_id IS DISTINCT FROM old.organization_id) EXECUTE FUNCTION iam_tenant_guard();
 CREATE TRIGGER iam_same_tenant_client_id BEFORE INSERT OR UPDATE ON iam_oauth_access_token FOR EACH ROW EXECUTE FUNCTION iam_same_tenant('client_id', 'iam_oauth_application', 'client_id');
-CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON iam_oauth_consent FOR EACH ROW EXECUTE FUNCTION iam_tenant_guard();
+CREATE TRIGGER iam_tenant_guard BEFORE UPDATE ON iam_oauth_consent FOR EACH ROW WHEN (new.organization_id IS DISTINCT FROM old.organization_id) EXECUTE FUNCTION iam_tenant_guard();
 CREATE TRIGGER iam_same_tenant_client_id BEFORE INSERT OR UPDATE ON iam_oauth_consent FOR EACH ROW EXECUTE FUNCTION iam_same_tenant('client_id', 'iam_oauth_application', 'client_id');
 
 -- The unique hash (7) replaces the plain index on it.
