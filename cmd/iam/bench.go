@@ -105,5 +105,6 @@ code and server CPU rather than the disk. It is dropped at the end unless
 	f.BoolVar(&o.Keep, "keep-db", false, "keep the scratch database (its URL is printed)")
 	f.BoolVar(&o.CompareBetterAuth, "compare-better-auth", false, "also run Better Auth (Node) on the same database and compare")
 	f.StringVar(&o.Node.Dir, "node-dir", "interop/bench", "directory of the Better Auth benchmark (bench.ts)")
+	cmd.AddCommand(newBenchServeCmd(app)) // iam bench serve (benchserve.go)
 	return cmd
 }
