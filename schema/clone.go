@@ -64,11 +64,20 @@ func (t *Table) clone() *Table {
 	for _, tr := range t.Triggers {
 		tr2 := *tr
 		tr2.Events = slices.Clone(tr.Events)
+		tr2.Args = slices.Clone(tr.Args)
 		c.Triggers = append(c.Triggers, &tr2)
+	}
+	extra := map[*Policy]bool{}
+	for _, p := range t.extraPolicies {
+		extra[p] = true
 	}
 	for _, p := range t.Policies {
 		p2 := *p
 		c.Policies = append(c.Policies, &p2)
+		if extra[p] {
+			// so that a later Add, which recomputes the policies, keeps it
+			c.extraPolicies = append(c.extraPolicies, &p2)
+		}
 	}
 	return c
 }

@@ -47,8 +47,7 @@ func (s *Schema) SQLUp(refresh string) string {
 	var fks []string
 	for _, t := range s.Tables {
 		for _, c := range t.ForeignKeys() {
-			fks = append(fks, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s) ON DELETE %s ON UPDATE %s;",
-				t.Name, c.ConstraintName(), c.Name, c.Ref.Table, c.Ref.Column, c.Ref.OnDelete, c.Ref.OnUpdate))
+			fks = append(fks, ForeignKeySQL(t.Name, c))
 		}
 	}
 	if len(fks) > 0 {
@@ -293,4 +292,32 @@ func Unwrap(expr string) string {
 		expr = strings.TrimSpace(expr[1 : len(expr)-1])
 	}
 	return expr
+}
+
+// CreateSQL renders the table as a fresh migration creates it: CREATE
+// TABLE with its columns, keys and checks, its indexes, triggers and row
+// level security (foreign keys come separately: ForeignKeySQL).
+func (t *Table) CreateSQL() string {
+	var b strings.Builder
+	writeTable(&b, t)
+	return b.String()
+}
+
+// ColumnDDL renders the column as in CREATE TABLE or ADD COLUMN.
+func ColumnDDL(c *Column) string { return columnDDL(c) }
+
+// ForeignKeySQL renders the foreign key of column c of table (c.Ref set).
+func ForeignKeySQL(table string, c *Column) string {
+	return fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s) ON DELETE %s ON UPDATE %s;",
+		table, constraintName(table, c.Name, "fkey"), c.Name, c.Ref.Table, c.Ref.Column, c.Ref.OnDelete, c.Ref.OnUpdate)
+}
+
+// Function returns the trigger function named name in this schema or its
+// bases, or nil.
+func (s *Schema) Function(name string) *Function { return s.function(name) }
+
+// CreateSQL renders CREATE OR REPLACE for the trigger function; run it
+// after FunctionSearchPathSQL so that it captures the pinned search_path.
+func (f *Function) CreateSQL() string {
+	return fmt.Sprintf("CREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$%s$$;", f.Name, f.Body)
 }
