@@ -76,6 +76,10 @@ type server struct {
 
 	cloneMu   sync.Mutex // serializes CREATE DATABASE ... TEMPLATE
 	templates sync.Map   // template name -> *templateState
+
+	topoMu  sync.Mutex // guards bouncer and standby
+	bouncer *Bouncer
+	standby *Standby
 }
 
 var (
@@ -230,6 +234,9 @@ func stop() {
 	if s == nil {
 		return
 	}
+	s.topoMu.Lock()
+	s.stopTopology()
+	s.topoMu.Unlock()
 	s.admin.Close()
 	if c := s.info.cluster; c != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

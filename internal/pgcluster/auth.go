@@ -46,6 +46,7 @@ const hbaSocket = `# pgcluster: Unix socket only, reachable by the server's OS u
 # (socket directory and socket file mode 0700); no TCP connections.
 # TYPE  DATABASE  USER  ADDRESS  METHOD
 local   all       all            trust
+local   replication all          trust
 `
 
 // HardenedSettings are passed to every server this package starts (on the
@@ -258,7 +259,11 @@ func withoutVerifier(s string) string {
 
 // runIn is run with stdin (nil: closed).
 func (c *Cluster) runIn(ctx context.Context, stdin io.Reader, name string, args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, filepath.Join(c.binDir, name), args...)
+	bin := name
+	if !filepath.IsAbs(bin) {
+		bin = filepath.Join(c.binDir, name)
+	}
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = c.serverRoot()
 	cmd.Env = append(os.Environ(), "LC_ALL=C", "LANG=C")
 	if c.runAs != nil {
