@@ -330,4 +330,3 @@ func (s *server) stopTopology() {
 		_, _ = sb.wd.Wait()
 	}
 }
-
