@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
+	"github.com/jackc/puddle/v2"
 
 	"github.com/beep/iam/domain"
 	"github.com/jackc/pgerrcode"
@@ -159,11 +159,9 @@ var errUnknown = errors.New("database error")
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
 
-// isClosedPool recognises pgxpool's error for a closed pool (puddle's
-// ErrClosedPool, which pgx does not re-export).
-func isClosedPool(err error) bool {
-	return err != nil && strings.HasSuffix(err.Error(), "closed pool")
-}
+// isClosedPool recognises pgxpool's error for a closed pool: puddle's
+// ErrClosedPool, which pgxpool returns unwrapped (pgx does not re-export it).
+func isClosedPool(err error) bool { return errors.Is(err, puddle.ErrClosedPool) }
 
 // notFound builds an ErrNotFound error.
 func notFound(entity, op, id string) error {
