@@ -213,6 +213,7 @@ func (t *target) load(concurrency int, d time.Duration, record bool, stop <-chan
 				s.lat = make([]time.Duration, 0, 8192)
 			}
 			i := w * 7919
+		requests:
 			for {
 				t0 := time.Now()
 				if !t0.Before(end) {
@@ -221,8 +222,7 @@ func (t *target) load(concurrency int, d time.Duration, record bool, stop <-chan
 				if stop != nil {
 					select {
 					case <-stop:
-						end = t0
-						continue
+						break requests
 					default:
 					}
 				}
