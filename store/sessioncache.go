@@ -70,7 +70,10 @@ type SessionCacheStats struct {
 // session always asks the database. A lookup whose query started before an
 // invalidation arrived is not stored: PostgreSQL delivers a notification
 // only once its transaction is visible to new snapshots, so an entry is
-// never older than the last notification the cache has seen.
+// never older than the last notification the cache has seen. That holds
+// for lookups answered by the server that sends the notifications: a miss
+// answered by a lagging read replica could store what the primary already
+// revoked, so misses must read the primary.
 //
 // It is safe for concurrent use. The SessionInfo values it returns share
 // their pointer fields (User.Image, ...) with the cache: treat them as read
