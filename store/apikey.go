@@ -69,7 +69,7 @@ func (s *Store) CreateUserAPIKey(ctx context.Context, user domain.UserID, r APIK
 	}
 	k.OrganizationID = nil
 	k.UserID = &user
-	stored, err := tUserAPIKey.create(ctx, s, s.pool, "", k)
+	stored, err := tUserAPIKey.create(ctx, s, s.db, "", k)
 	return CreatedAPIKey{Plain: plain, Key: stored}, err
 }
 
@@ -86,11 +86,15 @@ type UserAPIKeyRepo struct {
 }
 
 // UserAPIKeys returns the repository of user-owned API keys.
-func (s *Store) UserAPIKeys() UserAPIKeyRepo { return UserAPIKeyRepo{s: s, db: s.pool} }
+func (s *Store) UserAPIKeys() UserAPIKeyRepo { return UserAPIKeyRepo{s: s, db: s.db} }
 
 // Get returns the user-owned key with id.
+// With Options.ReplicaURLs it is read from a replica, and from the primary
+// when the replica has no such key.
 func (r UserAPIKeyRepo) Get(ctx context.Context, id domain.APIKeyID) (domain.APIKey, error) {
-	return tUserAPIKey.getBy(ctx, r.db, "", "id = $1 AND organization_id IS NULL", id.String(), id.String())
+	return routed(ctx, r.s, r.db, anyError, func(db DB) (domain.APIKey, error) {
+		return tUserAPIKey.getBy(ctx, db, "", "id = $1 AND organization_id IS NULL", id.String(), id.String())
+	})
 }
 
 // ListByUser returns one page of the user's own keys.
@@ -121,4 +125,13 @@ func (r UserAPIKeyRepo) Delete(ctx context.Context, id domain.APIKeyID) error {
 		return notFound(domain.TableAPIKey, "delete", id.String())
 	}
 	return nil
+}
+
+// Get returns the organization's live key with id. With
+// Options.ReplicaURLs it is read from a replica, and from the primary when
+// the replica has no such key.
+func (r APIKeyRepo) Get(ctx context.Context, id domain.APIKeyID) (domain.APIKey, error) {
+	return routed(ctx, r.o.s, r.db, anyError, func(db DB) (domain.APIKey, error) {
+		return r.t.get(ctx, db, r.o.id, id.String())
+	})
 }

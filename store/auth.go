@@ -54,6 +54,17 @@ var lookupSQL = func() string {
 // ErrNotFound; an expired session is ErrExpired (the SessionInfo is still
 // returned, for logging); a banned or soft-deleted user is ErrForbidden.
 func (s *Store) LookupSession(ctx context.Context, token domain.Secret) (SessionInfo, error) {
+	if len(s.replicas) == 0 {
+		return s.lookupSession(ctx, s.db, token)
+	}
+	return routed(ctx, s, s.db, anyError, func(db DB) (SessionInfo, error) { return s.lookupSession(ctx, db, token) })
+}
+
+// lookupSession is LookupSession on db (the primary or a replica). With
+// replicas, any answer but a live session (unknown, expired, forbidden, an
+// error) is asked to the primary again: a replica that lags behind may not
+// have the session yet, or an older expiry or ban.
+func (s *Store) lookupSession(ctx context.Context, db DB, token domain.Secret) (SessionInfo, error) {
 	var info SessionInfo
 	sc, uc, mc := columnsOf[domain.Session](), columnsOf[domain.User](), columnsOf[domain.Member]()
 	targets := make([]any, 0, len(sc.names)+len(uc.names)+len(mc.names))
@@ -62,7 +73,7 @@ func (s *Store) LookupSession(ctx context.Context, token domain.Secret) (Session
 	mn := nullableOf[domain.Member]()
 	mirror, mTargets := mn.targets()
 	targets = append(targets, mTargets...)
-	if err := s.pool.QueryRow(ctx, lookupSQL, token.Reveal()).Scan(targets...); err != nil {
+	if err := db.QueryRow(ctx, lookupSQL, token.Reveal()).Scan(targets...); err != nil {
 		return info, wrap(err, domain.TableSession, "lookup", "")
 	}
 	var m domain.Member
@@ -199,7 +210,7 @@ func (s *Store) VerifyAPIKey(ctx context.Context, hash string, configID string) 
 		cfg = &configID
 	}
 	targets := append([]any{&outcome, &tryAgain}, columnsOf[domain.APIKey]().all(reflect.ValueOf(&v.Key).Elem())...)
-	err := s.pool.QueryRow(ctx, verifySQL, hash, cfg).Scan(targets...)
+	err := s.db.QueryRow(ctx, verifySQL, hash, cfg).Scan(targets...)
 	if err == pgx.ErrNoRows {
 		return APIKeyVerification{Outcome: APIKeyInvalid}, nil
 	}
@@ -281,7 +292,7 @@ func (s *Store) RateLimitHit(ctx context.Context, key string, window time.Durati
 	}
 	var count int32
 	var last, now int64
-	err := s.pool.QueryRow(ctx, rateLimitSQL, domain.NewID[domain.RateLimit]().String(), key, window.Milliseconds()).Scan(&count, &last, &now)
+	err := s.db.QueryRow(ctx, rateLimitSQL, domain.NewID[domain.RateLimit]().String(), key, window.Milliseconds()).Scan(&count, &last, &now)
 	if err != nil {
 		return RateLimitResult{}, wrap(err, domain.TableRateLimit, "hit", key)
 	}

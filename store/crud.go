@@ -213,6 +213,24 @@ func (t *table[E]) purge(ctx context.Context, db DB, org, id string) error {
 // list returns one keyset page of live rows matching cond, ordered by
 // _row_id (insertion order).
 func (t *table[E]) list(ctx context.Context, db DB, org string, page Page, cond string, args ...any) ([]E, string, error) {
+	d, ok := db.(orgDB)
+	if !ok || len(d.s.replicas) == 0 {
+		return t.listOn(ctx, db, org, page, cond, args...)
+	}
+	type result struct {
+		rows []E
+		next string
+	}
+	res, err := routed(ctx, d.s, db, func(r result, err error) bool { return err != nil || len(r.rows) == 0 },
+		func(db DB) (result, error) {
+			rows, next, err := t.listOn(ctx, db, org, page, cond, args...)
+			return result{rows, next}, err
+		})
+	return res.rows, res.next, err
+}
+
+// listOn is list on db (the primary, a replica or a transaction).
+func (t *table[E]) listOn(ctx context.Context, db DB, org string, page Page, cond string, args ...any) ([]E, string, error) {
 	limit := page.limit()
 	after, err := decodeCursor(page.After)
 	if err != nil {

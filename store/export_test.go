@@ -20,3 +20,7 @@ func TableScopes() map[string]bool {
 		tOAuthAccessToken.name: tOAuthAccessToken.scoped, tOAuthConsent.name: tOAuthConsent.scoped,
 	}
 }
+
+// GlobalDB is what the store's global statements run on (the pool, or the
+// pool behind the per-statement prologue of a transaction pooler).
+func (s *Store) GlobalDB() DB { return s.db }

@@ -14,10 +14,22 @@ import (
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // openStore returns a store on a fresh migrated database, connected the way
-// production connects (SET ROLE iam_app: RLS in force).
+// production connects (SET ROLE iam_app: RLS in force), and the database's
+// superuser URL. With IAM_STORE_VIA=pgbouncer (TestStore_SuiteThroughPgBouncer
+// runs the suite so) the store connects through the test binary's
+// PgBouncer in transaction mode as a login in iam_app, with
+// Options.Pooler = PoolerTransaction.
 func openStore(t testing.TB) (*store.Store, string) {
 	t.Helper()
 	url := pgtest.NewDatabase(t)
+	if viaPgBouncer() {
+		user, pw := pgtest.NewLogin(t, store.AppRole)
+		s, err := store.Open(context.Background(), pgtest.PgBouncer(t).Via(t, url, user, pw),
+			store.Options{MaxConns: 8, Pooler: store.PoolerTransaction})
+		require.NoError(t, err)
+		t.Cleanup(s.Close)
+		return s, url
+	}
 	s, err := store.Open(context.Background(), url, store.Options{MaxConns: 8})
 	require.NoError(t, err)
 	t.Cleanup(s.Close)

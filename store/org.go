@@ -6,6 +6,7 @@ import (
 	"github.com/beep/iam/domain"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Org is the handle on one organization's data. It is the only way to reach
@@ -23,7 +24,7 @@ type Org struct {
 // organization exists: a missing organization simply has no rows.
 func (s *Store) Org(id domain.OrganizationID) *Org {
 	o := &Org{s: s, id: id.String()}
-	o.db = orgDB{pool: s, org: o.id}
+	o.db = orgDB{s: s, pool: s.pool, org: o.id}
 	return o
 }
 
@@ -44,24 +45,46 @@ func (o *Org) InTx(ctx context.Context, fn func(tx *OrgTx) error) error {
 	})
 }
 
-// orgDB runs each statement together with set_config('app.current_org_id')
-// in one batch: one round trip, one implicit transaction, so the setting
-// applies to exactly that statement.
+// orgDB runs each statement of an organization together with
+// set_config('app.current_org_id') in one batch: one round trip, one
+// implicit transaction, so the setting applies to exactly that statement.
+// Behind a transaction pooler the statement timeout is set in the same
+// statement. With org "" it is the store's global handle: statements go to
+// the pool as they are, or behind a transaction pooler with a timeout
+// after set_config('statement_timeout') in one batch.
 type orgDB struct {
-	pool *Store
+	s    *Store
+	pool *pgxpool.Pool // the primary's or a replica's
 	org  string
 }
 
-const setOrgSQL = "SELECT set_config('app.current_org_id', $1, true)"
+const (
+	setOrgSQL        = "SELECT set_config('app.current_org_id', $1, true)"
+	setOrgTimeoutSQL = "SELECT set_config('app.current_org_id', $1, true), set_config('statement_timeout', $2, true)"
+	setTimeoutSQL    = "SELECT set_config('statement_timeout', $1, true)"
+)
+
+// plain reports whether statements go to the pool without a prologue.
+func (d orgDB) plain() bool { return d.org == "" && d.s.timeout == "" }
 
 func (d orgDB) batch(ctx context.Context, sql string, args []any) pgx.BatchResults {
 	b := &pgx.Batch{}
-	b.Queue(setOrgSQL, d.org)
+	switch {
+	case d.org != "" && d.s.timeout != "":
+		b.Queue(setOrgTimeoutSQL, d.org, d.s.timeout)
+	case d.org != "":
+		b.Queue(setOrgSQL, d.org)
+	default:
+		b.Queue(setTimeoutSQL, d.s.timeout)
+	}
 	b.Queue(sql, args...)
-	return d.pool.pool.SendBatch(ctx, b)
+	return d.pool.SendBatch(ctx, b)
 }
 
 func (d orgDB) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	if d.plain() {
+		return d.pool.Exec(ctx, sql, args...)
+	}
 	br := d.batch(ctx, sql, args)
 	defer br.Close()
 	if _, err := br.Exec(); err != nil {
@@ -75,6 +98,9 @@ func (d orgDB) Exec(ctx context.Context, sql string, args ...any) (pgconn.Comman
 }
 
 func (d orgDB) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	if d.plain() {
+		return d.pool.Query(ctx, sql, args...)
+	}
 	br := d.batch(ctx, sql, args)
 	if _, err := br.Exec(); err != nil {
 		br.Close()
@@ -89,6 +115,9 @@ func (d orgDB) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, er
 }
 
 func (d orgDB) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	if d.plain() {
+		return d.pool.QueryRow(ctx, sql, args...)
+	}
 	rows, err := d.Query(ctx, sql, args...)
 	if err != nil {
 		return errRow{err}

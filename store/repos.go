@@ -37,7 +37,7 @@ var (
 type UserRepo struct{ Repo[domain.User] }
 
 // Users returns the User repository; each call runs as its own statement.
-func (s *Store) Users() UserRepo { return UserRepo{Repo[domain.User]{s: s, db: s.pool, t: tUser}} }
+func (s *Store) Users() UserRepo { return UserRepo{Repo[domain.User]{s: s, db: s.db, t: tUser}} }
 
 // Users returns the User repository inside the transaction.
 func (tx *Tx) Users() UserRepo { return UserRepo{Repo[domain.User]{s: tx.store, db: tx.tx, t: tUser}} }
@@ -47,7 +47,7 @@ type OrganizationRepo struct{ Repo[domain.Organization] }
 
 // Organizations returns the Organization repository; each call runs as its own statement.
 func (s *Store) Organizations() OrganizationRepo {
-	return OrganizationRepo{Repo[domain.Organization]{s: s, db: s.pool, t: tOrganization}}
+	return OrganizationRepo{Repo[domain.Organization]{s: s, db: s.db, t: tOrganization}}
 }
 
 // Organizations returns the Organization repository inside the transaction.
@@ -60,7 +60,7 @@ type SessionRepo struct{ Repo[domain.Session] }
 
 // Sessions returns the Session repository; each call runs as its own statement.
 func (s *Store) Sessions() SessionRepo {
-	return SessionRepo{Repo[domain.Session]{s: s, db: s.pool, t: tSession}}
+	return SessionRepo{Repo[domain.Session]{s: s, db: s.db, t: tSession}}
 }
 
 // Sessions returns the Session repository inside the transaction.
@@ -73,7 +73,7 @@ type AccountRepo struct{ Repo[domain.Account] }
 
 // Accounts returns the Account repository; each call runs as its own statement.
 func (s *Store) Accounts() AccountRepo {
-	return AccountRepo{Repo[domain.Account]{s: s, db: s.pool, t: tAccount}}
+	return AccountRepo{Repo[domain.Account]{s: s, db: s.db, t: tAccount}}
 }
 
 // Accounts returns the Account repository inside the transaction.
@@ -86,7 +86,7 @@ type VerificationRepo struct{ Repo[domain.Verification] }
 
 // Verifications returns the Verification repository; each call runs as its own statement.
 func (s *Store) Verifications() VerificationRepo {
-	return VerificationRepo{Repo[domain.Verification]{s: s, db: s.pool, t: tVerification}}
+	return VerificationRepo{Repo[domain.Verification]{s: s, db: s.db, t: tVerification}}
 }
 
 // Verifications returns the Verification repository inside the transaction.
@@ -99,7 +99,7 @@ type TwoFactorRepo struct{ Repo[domain.TwoFactor] }
 
 // TwoFactors returns the TwoFactor repository; each call runs as its own statement.
 func (s *Store) TwoFactors() TwoFactorRepo {
-	return TwoFactorRepo{Repo[domain.TwoFactor]{s: s, db: s.pool, t: tTwoFactor}}
+	return TwoFactorRepo{Repo[domain.TwoFactor]{s: s, db: s.db, t: tTwoFactor}}
 }
 
 // TwoFactors returns the TwoFactor repository inside the transaction.
@@ -112,7 +112,7 @@ type PasskeyRepo struct{ Repo[domain.Passkey] }
 
 // Passkeys returns the Passkey repository; each call runs as its own statement.
 func (s *Store) Passkeys() PasskeyRepo {
-	return PasskeyRepo{Repo[domain.Passkey]{s: s, db: s.pool, t: tPasskey}}
+	return PasskeyRepo{Repo[domain.Passkey]{s: s, db: s.db, t: tPasskey}}
 }
 
 // Passkeys returns the Passkey repository inside the transaction.
@@ -124,7 +124,7 @@ func (tx *Tx) Passkeys() PasskeyRepo {
 type JWKSRepo struct{ Repo[domain.JWKS] }
 
 // JWKS returns the JWKS repository; each call runs as its own statement.
-func (s *Store) JWKS() JWKSRepo { return JWKSRepo{Repo[domain.JWKS]{s: s, db: s.pool, t: tJWKS}} }
+func (s *Store) JWKS() JWKSRepo { return JWKSRepo{Repo[domain.JWKS]{s: s, db: s.db, t: tJWKS}} }
 
 // JWKS returns the JWKS repository inside the transaction.
 func (tx *Tx) JWKS() JWKSRepo { return JWKSRepo{Repo[domain.JWKS]{s: tx.store, db: tx.tx, t: tJWKS}} }
@@ -134,7 +134,7 @@ type DeviceCodeRepo struct{ Repo[domain.DeviceCode] }
 
 // DeviceCodes returns the DeviceCode repository; each call runs as its own statement.
 func (s *Store) DeviceCodes() DeviceCodeRepo {
-	return DeviceCodeRepo{Repo[domain.DeviceCode]{s: s, db: s.pool, t: tDeviceCode}}
+	return DeviceCodeRepo{Repo[domain.DeviceCode]{s: s, db: s.db, t: tDeviceCode}}
 }
 
 // DeviceCodes returns the DeviceCode repository inside the transaction.
@@ -147,7 +147,7 @@ type WalletAddressRepo struct{ Repo[domain.WalletAddress] }
 
 // WalletAddresses returns the WalletAddress repository; each call runs as its own statement.
 func (s *Store) WalletAddresses() WalletAddressRepo {
-	return WalletAddressRepo{Repo[domain.WalletAddress]{s: s, db: s.pool, t: tWalletAddress}}
+	return WalletAddressRepo{Repo[domain.WalletAddress]{s: s, db: s.db, t: tWalletAddress}}
 }
 
 // WalletAddresses returns the WalletAddress repository inside the transaction.
@@ -160,7 +160,7 @@ type RateLimitRepo struct{ Repo[domain.RateLimit] }
 
 // RateLimits returns the RateLimit repository; each call runs as its own statement.
 func (s *Store) RateLimits() RateLimitRepo {
-	return RateLimitRepo{Repo[domain.RateLimit]{s: s, db: s.pool, t: tRateLimit}}
+	return RateLimitRepo{Repo[domain.RateLimit]{s: s, db: s.db, t: tRateLimit}}
 }
 
 // RateLimits returns the RateLimit repository inside the transaction.

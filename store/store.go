@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgerrcode"
@@ -47,7 +49,45 @@ type Options struct {
 	// knowingly (a maintenance tool that must see every tenant), never for a
 	// service.
 	AllowBypassRLS bool
+	// Pooler says what sits between the store and PostgreSQL: PoolerNone
+	// (a direct connection or a session pooler) or PoolerTransaction
+	// (PgBouncer in transaction mode, RDS Proxy, Supabase's pooler on its
+	// transaction port). With PoolerTransaction the store keeps no state
+	// on a connection beyond one transaction: Role must be NoRole (log in
+	// as a member of iam_app: SET ROLE would stay on a server connection
+	// that the pooler hands to other clients), statements use pgx's
+	// QueryExecModeCacheDescribe unless the URL's default_query_exec_mode
+	// says exec or simple_protocol (named prepared statements are refused),
+	// and StatementTimeout is set with set_config(..., true) inside each
+	// transaction and statement batch instead of as a startup parameter.
+	// See docs/scaling.md.
+	Pooler Pooler
+	// ReplicaURLs are read replicas (streaming standbys, or poolers in
+	// front of them). Session lookups, API key reads by id and list pages
+	// go to one of them (round robin); a lookup or read that the replica
+	// does not answer with a row (replication lag: a session created a
+	// moment ago), a list page it returns empty, and any replica error are
+	// asked to the primary again. Writes, workflows and transactions always
+	// use the primary, and so does every read of a context made with
+	// ReadPrimary. A replica that fails to connect is skipped for
+	// ReplicaRetry. They use the same login, Role and Pooler.
+	ReplicaURLs []string
+	// ReplicaRetry is how long a replica that failed to connect is left
+	// out before it is tried again (0: 2s).
+	ReplicaRetry time.Duration
 }
+
+// Pooler names the kind of connection pooler between the store and the
+// server (Options.Pooler).
+type Pooler string
+
+const (
+	// PoolerNone: a direct connection (or a session-mode pooler).
+	PoolerNone Pooler = ""
+	// PoolerTransaction: a transaction-mode pooler such as PgBouncer's
+	// pool_mode = transaction.
+	PoolerTransaction Pooler = "transaction"
+)
 
 // NoRole disables SET ROLE in Options.Role.
 const NoRole = "-"
@@ -63,6 +103,15 @@ var ErrBypassRLS = errors.New("the database role bypasses row-level security")
 type Store struct {
 	pool *pgxpool.Pool
 	opts Options
+	// db is what global statements run on: the pool, with the statement
+	// timeout set per statement behind a transaction pooler.
+	db orgDB
+	// timeout is the statement_timeout set with set_config in every
+	// transaction and batch behind a transaction pooler ("" otherwise).
+	timeout  string
+	replicas []*replica
+	next     atomic.Uint32
+	stats    storeStats
 	// failpoint, when set (tests only), is called at each step of a
 	// workflow; an error it returns aborts the workflow there.
 	failpoint func(step string) error
@@ -86,9 +135,100 @@ func (s *Store) step(name string) error {
 // iam_app (the default SET ROLE iam_app then applies), or set
 // Options.AllowBypassRLS to accept such a role knowingly.
 func Open(ctx context.Context, url string, opts Options) (*Store, error) {
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
+	cfg, err := poolConfig(url, &opts, "database URL")
+	if err != nil {
+		return nil, err
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	s := &Store{pool: pool, opts: opts}
+	if opts.Pooler == PoolerTransaction && opts.StatementTimeout > 0 {
+		s.timeout = strconv.FormatInt(opts.StatementTimeout.Milliseconds(), 10)
+	}
+	s.db = orgDB{s: s, pool: pool}
+	closeAll := func() {
+		pool.Close()
+		for _, r := range s.replicas {
+			r.pool.Close()
+		}
+	}
+	for i, u := range opts.ReplicaURLs {
+		rcfg, err := poolConfig(u, &opts, fmt.Sprintf("Options.ReplicaURLs[%d]", i))
+		if err != nil {
+			closeAll()
+			return nil, err
+		}
+		rp, err := pgxpool.NewWithConfig(ctx, rcfg)
+		if err != nil {
+			closeAll()
+			return nil, fmt.Errorf("store: Options.ReplicaURLs[%d]: %w", i, err)
+		}
+		s.replicas = append(s.replicas, &replica{pool: rp, db: orgDB{s: s, pool: rp}})
+	}
+	if err := s.Ping(ctx); err != nil {
+		closeAll()
+		return nil, err
+	}
+	if !opts.AllowBypassRLS {
+		if err := s.refuseBypassRLS(ctx); err != nil {
+			closeAll()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// check validates the options that can be wrong, naming the field and the
+// rule, and fills in the defaults.
+func (opts *Options) check() error {
+	switch opts.Pooler {
+	case PoolerNone, PoolerTransaction:
+	default:
+		return fmt.Errorf("store: Options.Pooler: %q is not a known pooler (use store.PoolerNone or store.PoolerTransaction)", string(opts.Pooler))
+	}
+	if opts.MaxConns < 0 || opts.MinConns < 0 {
+		return errors.New("store: Options.MaxConns and Options.MinConns must not be negative")
+	}
+	if opts.ReplicaRetry < 0 {
+		return errors.New("store: Options.ReplicaRetry must not be negative")
+	}
+	if opts.ReplicaRetry == 0 {
+		opts.ReplicaRetry = 2 * time.Second
+	}
+	if opts.StatementTimeout == 0 {
+		opts.StatementTimeout = 30 * time.Second
+	}
+	if opts.MaxTxRetries == 0 {
+		opts.MaxTxRetries = 3
+	}
+	if opts.Pooler == PoolerTransaction {
+		if opts.Role != "" && opts.Role != NoRole {
+			return fmt.Errorf("store: Options.Role: must be empty or store.NoRole with Options.Pooler = %q: SET ROLE %s would stay on a server connection "+
+				"that the pooler hands to other clients; log in as a member of %s instead (CREATE ROLE svc LOGIN IN ROLE %s)", opts.Pooler, opts.Role, AppRole, AppRole)
+		}
+		opts.Role = NoRole
+	}
+	if opts.Role == "" {
+		opts.Role = AppRole
+	}
+	if opts.Source == "" {
+		opts.Source = "go"
+	}
+	return nil
+}
+
+// poolConfig parses one URL (primary or replica) into a pool configuration
+// for opts. what names the URL in errors (never its text: it may hold a
+// password).
+func poolConfig(url string, opts *Options, what string) (*pgxpool.Config, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
-		return nil, fmt.Errorf("store: invalid database URL: %w", redactURLError(err))
+		return nil, fmt.Errorf("store: invalid %s: %w", what, redactURLError(err))
 	}
 	if opts.MaxConns > 0 {
 		cfg.MaxConns = opts.MaxConns
@@ -99,17 +239,21 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if opts.HealthCheckPeriod > 0 {
 		cfg.HealthCheckPeriod = opts.HealthCheckPeriod
 	}
-	if opts.StatementTimeout == 0 {
-		opts.StatementTimeout = 30 * time.Second
-	}
-	if opts.MaxTxRetries == 0 {
-		opts.MaxTxRetries = 3
-	}
-	if opts.Role == "" {
-		opts.Role = AppRole
-	}
-	if opts.Source == "" {
-		opts.Source = "go"
+	if opts.Pooler == PoolerTransaction {
+		switch cfg.ConnConfig.DefaultQueryExecMode {
+		case pgx.QueryExecModeCacheStatement:
+			if strings.Contains(url, "default_query_exec_mode") {
+				return nil, fmt.Errorf("store: %s: default_query_exec_mode=cache_statement cannot be used with Options.Pooler = %q: "+
+					"named prepared statements do not survive a transaction pooler; use cache_describe, exec or simple_protocol", what, opts.Pooler)
+			}
+			cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
+		case pgx.QueryExecModeDescribeExec:
+			return nil, fmt.Errorf("store: %s: default_query_exec_mode=describe_exec cannot be used with Options.Pooler = %q: "+
+				"its two round trips can reach two server connections; use cache_describe, exec or simple_protocol", what, opts.Pooler)
+		}
+		// PgBouncer refuses unknown startup parameters; the timeout is set
+		// per transaction instead.
+		return cfg, nil
 	}
 	if opts.StatementTimeout > 0 {
 		cfg.ConnConfig.RuntimeParams["statement_timeout"] = strconv.FormatInt(opts.StatementTimeout.Milliseconds(), 10)
@@ -123,22 +267,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 			return nil
 		}
 	}
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("store: %w", err)
-	}
-	s := &Store{pool: pool, opts: opts}
-	if err := s.Ping(ctx); err != nil {
-		pool.Close()
-		return nil, err
-	}
-	if !opts.AllowBypassRLS {
-		if err := s.refuseBypassRLS(ctx); err != nil {
-			pool.Close()
-			return nil, err
-		}
-	}
-	return s, nil
+	return cfg, nil
 }
 
 // refuseBypassRLS fails when the effective role of the pool's connections
@@ -147,7 +276,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 func (s *Store) refuseBypassRLS(ctx context.Context) error {
 	var role string
 	var super, bypass bool
-	err := s.pool.QueryRow(ctx, "SELECT current_user, rolsuper, rolbypassrls FROM pg_catalog.pg_roles WHERE rolname = current_user").
+	err := s.db.QueryRow(ctx, "SELECT current_user, rolsuper, rolbypassrls FROM pg_catalog.pg_roles WHERE rolname = current_user").
 		Scan(&role, &super, &bypass)
 	if err != nil {
 		return fmt.Errorf("store: reading the attributes of the database role failed: %w", classifyPlain(err))
@@ -181,14 +310,19 @@ func redactURLError(err error) error {
 // statement as the store's role.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
-	if err := s.pool.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil {
+	if err := s.db.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil {
 		return fmt.Errorf("store: health check failed: %w", classifyPlain(err))
 	}
 	return nil
 }
 
-// Close closes the pool. Calls after Close fail with ErrClosed.
-func (s *Store) Close() { s.pool.Close() }
+// Close closes the pools. Calls after Close fail with ErrClosed.
+func (s *Store) Close() {
+	s.pool.Close()
+	for _, r := range s.replicas {
+		r.pool.Close()
+	}
+}
 
 // Pool returns the underlying pool, for callers that need raw SQL under the
 // same role (RLS still applies).
@@ -249,9 +383,18 @@ func (s *Store) runTx(ctx context.Context, orgID string, fn func(pgx.Tx) error) 
 			_ = tx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	if orgID != "" {
-		if _, err = tx.Exec(ctx, "SELECT set_config('app.current_org_id', $1, true)", orgID); err != nil {
+	switch {
+	case orgID != "" && s.timeout != "":
+		if _, err = tx.Exec(ctx, setOrgTimeoutSQL, orgID, s.timeout); err != nil {
 			return wrap(err, "transaction", "set tenant", orgID)
+		}
+	case orgID != "":
+		if _, err = tx.Exec(ctx, setOrgSQL, orgID); err != nil {
+			return wrap(err, "transaction", "set tenant", orgID)
+		}
+	case s.timeout != "":
+		if _, err = tx.Exec(ctx, setTimeoutSQL, s.timeout); err != nil {
+			return wrap(err, "transaction", "set statement timeout", "")
 		}
 	}
 	if err = fn(tx); err != nil {

@@ -382,7 +382,7 @@ func (s *Store) CreateSession(ctx context.Context, user domain.UserID, ttl time.
 
 // RevokeSession deletes the session (Better Auth's sign-out does the same).
 func (s *Store) RevokeSession(ctx context.Context, id domain.SessionID) error {
-	tag, err := s.pool.Exec(ctx, "DELETE FROM shared_session WHERE id = $1", id.String())
+	tag, err := s.db.Exec(ctx, "DELETE FROM shared_session WHERE id = $1", id.String())
 	if err != nil {
 		return wrap(err, domain.TableSession, "revoke", id.String())
 	}
@@ -395,7 +395,7 @@ func (s *Store) RevokeSession(ctx context.Context, id domain.SessionID) error {
 // RevokeOtherSessions deletes every session of the user except keep, and
 // returns how many were deleted.
 func (s *Store) RevokeOtherSessions(ctx context.Context, user domain.UserID, keep domain.SessionID) (int64, error) {
-	tag, err := s.pool.Exec(ctx, "DELETE FROM shared_session WHERE user_id = $1 AND id <> $2", user.String(), keep.String())
+	tag, err := s.db.Exec(ctx, "DELETE FROM shared_session WHERE user_id = $1 AND id <> $2", user.String(), keep.String())
 	if err != nil {
 		return 0, wrap(err, domain.TableSession, "revoke others", keep.String())
 	}
