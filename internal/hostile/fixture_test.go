@@ -107,7 +107,8 @@ func newWorld(t *testing.T) *world {
 	ctx := store.WithActor(context.Background(), "fixture")
 	ad := admin(t)
 	svc := "svc_hostile_" + randHex(6)
-	_, err := ad.Exec(ctx, "CREATE ROLE "+pgx.Identifier{svc}.Sanitize()+" LOGIN")
+	svcPassword := randHex(16)
+	_, err := ad.Exec(ctx, "CREATE ROLE "+pgx.Identifier{svc}.Sanitize()+" LOGIN PASSWORD '"+svcPassword+"'")
 	require.NoError(t, err)
 	// Registered before the database: runs after it is dropped (LIFO), so
 	// nothing in it still depends on the role.
@@ -129,7 +130,15 @@ func newWorld(t *testing.T) *world {
 	t.Cleanup(su.Close)
 	_, err = su.Exec(ctx, "GRANT iam_app TO "+pgx.Identifier{svc}.Sanitize())
 	require.NoError(t, err)
-	s, err := store.Open(ctx, url, store.Options{MaxConns: 6})
+	var s *store.Store
+	if viaPgBouncer() {
+		// The service behind a transaction pooler logs in as the attacker's
+		// login itself (a member of iam_app): the threat model's raw-SQL
+		// attacker holds the service's credentials.
+		s, err = store.Open(ctx, pgtest.PgBouncer(t).Via(t, url, svc, svcPassword), store.Options{MaxConns: 6, Pooler: store.PoolerTransaction})
+	} else {
+		s, err = store.Open(ctx, url, store.Options{MaxConns: 6})
+	}
 	require.NoError(t, err)
 	t.Cleanup(s.Close)
 	w := &world{t: t, ctx: ctx, su: su, s: s, url: url, svc: svc, cat: map[string]*tableCatalog{}}

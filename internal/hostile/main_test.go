@@ -3,6 +3,7 @@ package hostile_test
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"sort"
 	"strings"
 	"sync"
@@ -67,8 +68,12 @@ func judge(t *testing.T, ok bool, kind, target, attack, context, detail string) 
 func (r *tally) summary() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return fmt.Sprintf("hostile: %d attacks, %d refused, %d escalations, %d cross-tenant reads, %d cross-tenant writes, %d existence oracles, %d denials",
-		r.attacks, r.refused, r.byKind[kindEscalation], r.byKind[kindRead], r.byKind[kindWrite], r.byKind[kindOracle], r.byKind[kindDenial])
+	via := ""
+	if viaPgBouncer() {
+		via = " (store through PgBouncer, transaction mode)"
+	}
+	return fmt.Sprintf("hostile%s: %d attacks, %d refused, %d escalations, %d cross-tenant reads, %d cross-tenant writes, %d existence oracles, %d denials",
+		via, r.attacks, r.refused, r.byKind[kindEscalation], r.byKind[kindRead], r.byKind[kindWrite], r.byKind[kindOracle], r.byKind[kindDenial])
 }
 
 // TestHostile runs every attack group (in parallel, each on its own
@@ -102,4 +107,45 @@ func TestHostile(t *testing.T) {
 	if results.attacks == 0 {
 		t.Fatal("no attack ran")
 	}
+}
+
+// envVia makes every world's store connect through PgBouncer.
+const envVia = "IAM_HOSTILE_VIA"
+
+func viaPgBouncer() bool { return os.Getenv(envVia) == "pgbouncer" }
+
+// TestHostileThroughPgBouncer runs TestHostile again in a child test binary
+// whose stores (fixtures and StoreAPI) connect through a real PgBouncer in
+// transaction mode with Options.Pooler = PoolerTransaction, as the
+// attacker's login. Its tally goes to $IAM_HOSTILE_REPORT.pgbouncer.
+func TestHostileThroughPgBouncer(t *testing.T) {
+	if viaPgBouncer() {
+		// The child runs TestHostile only (-test.run); this keeps a stray
+		// -test.run from recursing.
+		return
+	}
+	pgtest.PgBouncer(t) // fails here, saying what to install, without pgbouncer
+	cmd := exec.Command(os.Args[0], "-test.count=1", "-test.run=^TestHostile$", "-test.timeout=10m")
+	cmd.Env = append(os.Environ(), envVia+"=pgbouncer")
+	if p := os.Getenv("IAM_HOSTILE_REPORT"); p != "" {
+		cmd.Env = append(cmd.Env, "IAM_HOSTILE_REPORT="+p+".pgbouncer")
+	}
+	out, err := cmd.CombinedOutput()
+	tally := ""
+	for _, l := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(l, "hostile (store through PgBouncer") {
+			tally = l
+		}
+	}
+	if err != nil {
+		tail := out
+		if len(tail) > 30000 {
+			tail = tail[len(tail)-30000:]
+		}
+		t.Fatalf("the hostile suite through PgBouncer failed (%v): %s\n%s", err, tally, tail)
+	}
+	if tally == "" {
+		t.Fatalf("the hostile suite through PgBouncer printed no tally:\n%s", out)
+	}
+	fmt.Println(tally)
 }
