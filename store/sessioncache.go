@@ -71,9 +71,10 @@ type SessionCacheStats struct {
 // invalidation arrived is not stored: PostgreSQL delivers a notification
 // only once its transaction is visible to new snapshots, so an entry is
 // never older than the last notification the cache has seen. That holds
-// for lookups answered by the server that sends the notifications: a miss
-// answered by a lagging read replica could store what the primary already
-// revoked, so misses must read the primary.
+// for lookups answered by the server that sends the notifications, so with
+// read replicas (Options.ReplicaURLs) the misses of a listening cache read
+// the primary (ReadPrimary); while not listening, lookups are the store's
+// own (replicas included) and nothing is stored.
 //
 // It is safe for concurrent use. The SessionInfo values it returns share
 // their pointer fields (User.Image, ...) with the cache: treat them as read
@@ -170,6 +171,11 @@ func (c *SessionCache) LookupSession(ctx context.Context, token domain.Secret) (
 	// it, and the result is then not stored.
 	epoch := c.epoch.Load()
 	live := c.live.Load()
+	if live {
+		// What is stored must come from the server that notifies: a lagging
+		// replica (Options.ReplicaURLs) may still hold a revoked session.
+		ctx = ReadPrimary(ctx)
+	}
 	info, err := c.s.LookupSession(ctx, token)
 	if !live {
 		c.bypassed.Add(1)

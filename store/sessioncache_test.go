@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/beep/iam/domain"
+	"github.com/beep/iam/pgtest"
 	"github.com/beep/iam/store"
 )
 
@@ -439,4 +440,41 @@ func (p *proxy) restore() {
 		p.closeAll()
 		close(wasFrozen)
 	}
+}
+
+// TestSessionCache_MissesReadThePrimaryWithReplicas: with a read replica
+// whose replay is paused, the cache still stores only what the primary
+// says, so a revocation on the primary is refused although the replica
+// still holds the session.
+func TestSessionCache_MissesReadThePrimaryWithReplicas(t *testing.T) {
+	ctx := context.Background()
+	dbURL := pgtest.NewDatabase(t)
+	sb := pgtest.StartStandby(t)
+	s, err := store.Open(ctx, dbURL, store.Options{MaxConns: 4, ReplicaURLs: []string{sb.Via(t, dbURL)}, ReplicaRetry: time.Hour})
+	require.NoError(t, err)
+	t.Cleanup(s.Close)
+	c := newCache(t, s, store.SessionCacheOptions{})
+	u := newUser(t, s, "replicated")
+	sess, err := s.CreateSession(ctx, u.ID, time.Hour, "127.0.0.1", "cache-test")
+	require.NoError(t, err)
+	sb.CatchUp(t)
+	sb.PauseReplay(t)
+	t.Cleanup(func() { sb.ResumeReplay(t) })
+
+	require.NoError(t, s.RevokeSession(ctx, sess.ID))
+	_, err = s.LookupSession(ctx, sess.Token)
+	require.NoError(t, err, "the lagging replica still has the session")
+	eventually(t, "the cache refuses the session the primary revoked", func() bool {
+		_, err := c.LookupSession(ctx, sess.Token)
+		return errors.Is(err, store.ErrNotFound)
+	})
+	other, err := s.CreateSession(ctx, u.ID, time.Hour, "127.0.0.1", "cache-test")
+	require.NoError(t, err)
+	_, err = c.LookupSession(ctx, other.Token)
+	require.NoError(t, err)
+	require.NoError(t, s.RevokeSession(ctx, other.ID))
+	eventually(t, "a cached session revoked on the primary is refused while the replica lags", func() bool {
+		_, err := c.LookupSession(ctx, other.Token)
+		return errors.Is(err, store.ErrNotFound)
+	})
 }
