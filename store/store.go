@@ -104,8 +104,9 @@ type Store struct {
 	pool *pgxpool.Pool
 	opts Options
 	// db is what global statements run on: the pool, with the statement
-	// timeout set per statement behind a transaction pooler.
-	db orgDB
+	// timeout set per statement behind a transaction pooler. An orgDB
+	// with no organization, boxed once (no allocation per statement).
+	db DB
 	// timeout is the statement_timeout set with set_config in every
 	// transaction and batch behind a transaction pooler ("" otherwise).
 	timeout  string
