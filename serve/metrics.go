@@ -103,6 +103,7 @@ func newMetrics(reg *prometheus.Registry, st *store.Store, cache *store.SessionC
 			c("invalidations_total", "Notifications received from the database.", func(s store.SessionCacheStats) float64 { return float64(s.Invalidations) }),
 			c("evictions_total", "Entries dropped to stay within the size bound.", func(s store.SessionCacheStats) float64 { return float64(s.Evictions) }),
 			c("reconnects_total", "Notification connections lost.", func(s store.SessionCacheStats) float64 { return float64(s.Reconnects) }),
+			c("heartbeat_failures_total", "Heartbeats (a notification from a second connection) that did not arrive.", func(s store.SessionCacheStats) float64 { return float64(s.HeartbeatFailures) }),
 			g("entries", "Sessions in memory.", func(s store.SessionCacheStats) float64 { return float64(s.Entries) }),
 			g("listening", "1 while the notification connection listens (lookups may be served from memory), else 0.", func(s store.SessionCacheStats) float64 {
 				if s.Live {

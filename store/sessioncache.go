@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -33,9 +36,12 @@ type SessionCacheOptions struct {
 	// point it at the server, or at a session-mode pool.
 	ListenURL string
 	// Heartbeat is how long the notification connection may stay silent
-	// before it proves itself with a round trip (0: 2 s). A connection that
-	// fails it is given up: the cache is emptied and every lookup goes to
-	// the database until a new connection listens again.
+	// before it proves itself (0: 2 s): a second connection with the
+	// store's own settings sends a notification, which must arrive within a
+	// Heartbeat. A new connection does the
+	// same before the cache serves from memory. A connection that fails it
+	// is given up: the cache is emptied and every lookup goes to the
+	// database until a new connection listens again.
 	Heartbeat time.Duration
 	// OnStateChange, when set, is called (from the listener's goroutine)
 	// each time the cache starts or stops serving from memory; err is why
@@ -53,8 +59,10 @@ type SessionCacheStats struct {
 	Hits, Misses, Bypassed uint64
 	// Invalidations counts notifications received; Evictions entries
 	// dropped to stay within MaxEntries; Reconnects listening connections
-	// lost.
-	Invalidations, Evictions, Reconnects uint64
+	// lost; HeartbeatFailures heartbeats (the cache's own notification,
+	// sent and awaited when the connection is new or has been silent) that
+	// did not come back.
+	Invalidations, Evictions, Reconnects, HeartbeatFailures uint64
 }
 
 // SessionCache serves LookupSession from memory, and forgets a session the
@@ -80,9 +88,10 @@ type SessionCacheStats struct {
 // their pointer fields (User.Image, ...) with the cache: treat them as read
 // only (Member is a copy).
 type SessionCache struct {
-	s    *Store
-	opts SessionCacheOptions
-	conn *pgx.ConnConfig
+	s      *Store
+	opts   SessionCacheOptions
+	conn   *pgx.ConnConfig // the listening connection's
+	sender *pgx.ConnConfig // the heartbeat sender's: the store's own settings
 
 	mu        sync.RWMutex
 	entries   map[string]*cacheEntry         // by plain token
@@ -93,6 +102,8 @@ type SessionCache struct {
 	live      atomic.Bool
 
 	hits, misses, bypassed, invalidations, evictions, reconnects atomic.Uint64
+	heartbeatFailures, beats                                     atomic.Uint64
+	nonce                                                        string // tells this cache's heartbeats from others'
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -120,6 +131,8 @@ func (s *Store) NewSessionCache(opts SessionCacheOptions) (*SessionCache, error)
 		v.Check(err == nil, "listenURL", "database_url", "listenURL is not a valid PostgreSQL URL")
 		cfg = c
 	} else {
+		v.Check(s.opts.Pooler != PoolerTransaction, "listenURL", "required_with_pooler",
+			"listenURL is required with Options.Pooler transaction: LISTEN needs a session of its own (the server, or a session-mode pool)")
 		cfg = s.pool.Config().ConnConfig
 	}
 	if err := v.Err(); err != nil {
@@ -140,9 +153,9 @@ func (s *Store) NewSessionCache(opts SessionCacheOptions) (*SessionCache, error)
 	cfg.RuntimeParams["application_name"] = "iam-session-cache"
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &SessionCache{
-		s: s, opts: opts, conn: cfg,
+		s: s, opts: opts, conn: cfg, sender: s.pool.Config().ConnConfig,
 		entries: map[string]*cacheEntry{}, bySession: map[string]string{}, byUser: map[string]map[string]struct{}{},
-		liveCh: make(chan struct{}),
+		liveCh: make(chan struct{}), nonce: randomNonce(),
 		cancel: cancel, done: make(chan struct{}),
 	}
 	go c.run(ctx)
@@ -314,6 +327,7 @@ func (c *SessionCache) Stats() SessionCacheStats {
 		Entries: n, Live: c.live.Load(),
 		Hits: c.hits.Load(), Misses: c.misses.Load(), Bypassed: c.bypassed.Load(),
 		Invalidations: c.invalidations.Load(), Evictions: c.evictions.Load(), Reconnects: c.reconnects.Load(),
+		HeartbeatFailures: c.heartbeatFailures.Load(),
 	}
 }
 
@@ -350,8 +364,9 @@ func (c *SessionCache) run(ctx context.Context) {
 	}
 }
 
-// listen connects, LISTENs and handles notifications until the connection
-// fails; wasLive reports whether it got as far as listening.
+// listen connects, LISTENs, proves that its own notifications come back,
+// and handles notifications until the connection fails or a heartbeat is
+// not delivered; wasLive reports whether it got as far as listening.
 func (c *SessionCache) listen(ctx context.Context) (wasLive bool, err error) {
 	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	conn, err := pgx.ConnectConfig(cctx, c.conn.Copy())
@@ -363,6 +378,22 @@ func (c *SessionCache) listen(ctx context.Context) (wasLive bool, err error) {
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{schema.SessionChangesChannel}.Sanitize()); err != nil {
 		return false, fmt.Errorf("store: session cache: LISTEN: %w", classifyPlain(err))
 	}
+	// Heartbeats are sent from another session, as every real change is:
+	// behind a transaction-mode pooler LISTEN succeeds on a server
+	// connection that is then handed to other clients, and what other
+	// sessions notify never arrives (a notification sent on the listening
+	// connection itself could, when the pooler gives it the same server
+	// connection back). Listening only counts once one made the trip.
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	sender, err := pgx.ConnectConfig(sctx, c.sender.Copy())
+	cancel()
+	if err != nil {
+		return false, fmt.Errorf("store: session cache: connect the heartbeat sender: %w", classifyPlain(err))
+	}
+	defer func() { _ = sender.Close(context.WithoutCancel(ctx)) }()
+	if err := c.heartbeat(ctx, conn, sender); err != nil {
+		return false, err
+	}
 	c.setLive(true, nil)
 	for {
 		wctx, cancel := context.WithTimeout(ctx, c.opts.Heartbeat)
@@ -370,22 +401,60 @@ func (c *SessionCache) listen(ctx context.Context) (wasLive bool, err error) {
 		cancel()
 		switch {
 		case err == nil:
-			c.invalidate(n.Payload)
+			if !strings.HasPrefix(n.Payload, heartbeatPrefix) {
+				c.invalidate(n.Payload)
+			}
 			continue
 		case ctx.Err() != nil:
 			return true, ctx.Err()
 		case !pgconn.Timeout(err) && !errors.Is(err, context.DeadlineExceeded):
 			return true, fmt.Errorf("store: session cache: notification connection lost: %w", classifyPlain(err))
 		}
-		// Silent for a heartbeat: prove the connection with a round trip.
-		pctx, cancel := context.WithTimeout(ctx, c.opts.Heartbeat)
-		err = conn.Ping(pctx)
-		cancel()
-		if err != nil {
-			if ctx.Err() != nil {
-				return true, ctx.Err()
-			}
-			return true, fmt.Errorf("store: session cache: heartbeat failed: %w", classifyPlain(err))
+		// Silent for a heartbeat: prove the whole path again.
+		if err := c.heartbeat(ctx, conn, sender); err != nil {
+			return true, err
 		}
 	}
+}
+
+// heartbeatPrefix starts the payload of a cache's own notification, which
+// invalidates nothing (ids never start with it).
+const heartbeatPrefix = "iam:heartbeat:"
+
+// heartbeat sends a notification on the cache's channel from sender and
+// waits (one Heartbeat at most) until it arrives on conn, handling
+// whatever else arrives meanwhile.
+func (c *SessionCache) heartbeat(ctx context.Context, conn, sender *pgx.Conn) error {
+	payload := heartbeatPrefix + c.nonce + ":" + strconv.FormatUint(c.beats.Add(1), 10)
+	hctx, cancel := context.WithTimeout(ctx, c.opts.Heartbeat)
+	defer cancel()
+	fail := func(err error) error {
+		c.heartbeatFailures.Add(1)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("store: session cache: heartbeat failed: %w", classifyPlain(err))
+	}
+	if _, err := sender.Exec(hctx, "SELECT pg_catalog.pg_notify($1, $2)", schema.SessionChangesChannel, payload); err != nil {
+		return fail(err)
+	}
+	for {
+		n, err := conn.WaitForNotification(hctx)
+		if err != nil {
+			return fail(errors.New("the cache's own notification did not come back (a transaction-mode pooler in between? set ListenURL)"))
+		}
+		switch {
+		case n.Payload == payload:
+			return nil
+		case strings.HasPrefix(n.Payload, heartbeatPrefix):
+		default:
+			c.invalidate(n.Payload)
+		}
+	}
+}
+
+func randomNonce() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }

@@ -478,3 +478,52 @@ func TestSessionCache_MissesReadThePrimaryWithReplicas(t *testing.T) {
 		return errors.Is(err, store.ErrNotFound)
 	})
 }
+
+// TestSessionCache_NeedsASessionOfItsOwnBehindATransactionPooler: with the
+// store behind PgBouncer in transaction mode, a cache without ListenURL is
+// refused naming the field; one listening through the pooler anyway never
+// serves from memory; with ListenURL pointing past the pooler it listens
+// and invalidates.
+func TestSessionCache_NeedsASessionOfItsOwnBehindATransactionPooler(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.NewDatabase(t)
+	user, pw := pgtest.NewLogin(t, store.AppRole)
+	s, err := store.Open(ctx, pgtest.PgBouncer(t).Via(t, url, user, pw), store.Options{MaxConns: 4, Pooler: store.PoolerTransaction})
+	require.NoError(t, err)
+	t.Cleanup(s.Close)
+	_, err = s.NewSessionCache(store.SessionCacheOptions{})
+	var ve *domain.ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.True(t, ve.Has("listenURL", "required_with_pooler"), err)
+
+	// Pointed at the pooler anyway, LISTEN succeeds but hears nothing from
+	// other sessions: the heartbeat never arrives, so the cache never serves
+	// from memory, and a revocation is seen at once.
+	states := make(chan bool, 16)
+	deaf, err := s.NewSessionCache(store.SessionCacheOptions{ListenURL: pgtest.PgBouncer(t).Via(t, url, user, pw), Heartbeat: 200 * time.Millisecond,
+		OnStateChange: func(live bool, _ error) { states <- live }})
+	require.NoError(t, err)
+	t.Cleanup(deaf.Close)
+	eventually(t, "two heartbeats through the pooler fail", func() bool { return deaf.Stats().HeartbeatFailures >= 2 })
+	u0 := newUser(t, s, "deaf")
+	s0, err := s.CreateSession(ctx, u0.ID, time.Hour, "127.0.0.1", "cache-test")
+	require.NoError(t, err)
+	for range 2 {
+		_, err = deaf.LookupSession(ctx, s0.Token)
+		require.NoError(t, err)
+	}
+	require.NoError(t, s.RevokeSession(ctx, s0.ID))
+	_, err = deaf.LookupSession(ctx, s0.Token)
+	require.ErrorIs(t, err, store.ErrNotFound, "a cache that cannot hear goes to the database")
+	require.Zero(t, deaf.Stats().Hits)
+	require.Empty(t, states, "it never started serving from memory")
+
+	c := newCache(t, s, store.SessionCacheOptions{ListenURL: pgtest.WithUser(url, user, pw)})
+	u := newUser(t, s, "pooled")
+	sess := cachedSession(t, s, c, u)
+	require.NoError(t, s.RevokeSession(ctx, sess.ID))
+	eventually(t, "the revocation reaches the cache past the pooler", func() bool {
+		_, err := c.LookupSession(ctx, sess.Token)
+		return errors.Is(err, store.ErrNotFound)
+	})
+}
