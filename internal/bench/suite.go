@@ -308,6 +308,13 @@ func (r *Report) Print(w io.Writer) {
 // scratchDatabase creates iam_bench_<random> on the server of url and
 // returns its URL and a function that drops it.
 func scratchDatabase(ctx context.Context, serverURL, syncCommit string) (string, func() error, error) {
+	return ScratchDatabase(ctx, serverURL, "iam_bench_", syncCommit)
+}
+
+// ScratchDatabase creates <prefix><random> on the server of serverURL with
+// the given synchronous_commit and returns its URL and a function that
+// drops it (also used by iam bench serve).
+func ScratchDatabase(ctx context.Context, serverURL, prefix, syncCommit string) (string, func() error, error) {
 	conn, err := pgx.Connect(ctx, serverURL)
 	if err != nil {
 		return "", nil, fmt.Errorf("bench: connect: %w", err)
@@ -315,7 +322,7 @@ func scratchDatabase(ctx context.Context, serverURL, syncCommit string) (string,
 	defer conn.Close(context.WithoutCancel(ctx))
 	var b [6]byte
 	_, _ = rand.Read(b[:])
-	name := "iam_bench_" + hex.EncodeToString(b[:])
+	name := prefix + hex.EncodeToString(b[:])
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
 		return "", nil, fmt.Errorf("bench: create the scratch database (the URL's role needs CREATEDB): %w", err)
 	}

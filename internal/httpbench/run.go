@@ -2,8 +2,6 @@ package httpbench
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -421,42 +419,13 @@ func measureRevocations(addr string, n int, take func() int, req func(int) []byt
 }
 
 // scratchDatabase creates iam_httpbench_<random> (synchronous_commit off,
-// as iam bench) and returns its URL and a function that drops it.
+// as iam bench) and returns its URL and a function that drops it. The URL
+// must be a postgres:// URL: Better Auth's pg client reads it too.
 func scratchDatabase(ctx context.Context, serverURL string) (string, func() error, error) {
-	conn, err := pgx.Connect(ctx, serverURL)
-	if err != nil {
-		return "", nil, fmt.Errorf("httpbench: connect: %w", err)
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	name := "iam_httpbench_" + hex.EncodeToString(b[:])
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		return "", nil, fmt.Errorf("httpbench: create the scratch database (the role needs CREATEDB): %w", err)
-	}
-	drop := func() error {
-		ctx := context.WithoutCancel(ctx)
-		c, err := pgx.Connect(ctx, serverURL)
-		if err != nil {
-			return fmt.Errorf("httpbench: drop %s: %w", name, err)
-		}
-		defer c.Close(ctx)
-		if _, err := c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			return fmt.Errorf("httpbench: drop %s: %w", name, err)
-		}
-		return nil
-	}
-	if _, err := conn.Exec(ctx, "ALTER DATABASE "+name+" SET synchronous_commit = off"); err != nil {
-		_ = drop()
-		return "", nil, err
-	}
-	u, err := url.Parse(serverURL)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		_ = drop()
+	if u, err := url.Parse(serverURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		return "", nil, errors.New("httpbench: the database URL must be a postgres:// URL (Better Auth's pg client reads it too)")
 	}
-	u.Path = "/" + name
-	return u.String(), drop, nil
+	return bench.ScratchDatabase(ctx, serverURL, "iam_httpbench_", "off")
 }
 
 func dbName(raw string) string {
