@@ -240,10 +240,9 @@ func TestEvaluateAPIKey_RateLimitAllowsExactlyMaxPerWindow(t *testing.T) {
 	t.Parallel()
 	row := liveKey()
 	row.Remaining = nil
-	now := t0
 	allowed := 0
 	for i := range 25 {
-		now = t0.Add(time.Duration(i) * time.Minute)
+		now := t0.Add(time.Duration(i) * time.Minute)
 		var d betterauth.APIKeyDecision
 		d, row = betterauth.EvaluateAPIKey(row, now)
 		if d.Outcome == betterauth.APIKeyValid {

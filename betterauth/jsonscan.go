@@ -280,30 +280,6 @@ func (p *jscan) object(member func(key string) bool) bool {
 	return true
 }
 
-// optString reads a string or null.
-func (p *jscan) optString() (*string, bool) {
-	if p.null() {
-		return nil, true
-	}
-	s, ok := p.str()
-	if !ok {
-		return nil, false
-	}
-	return &s, true
-}
-
-// optBool reads a boolean or null.
-func (p *jscan) optBool() (*bool, bool) {
-	if p.null() {
-		return nil, true
-	}
-	b, ok := p.boolean()
-	if !ok {
-		return nil, false
-	}
-	return &b, true
-}
-
 // date reads an ISO-8601 date string as JavaScript's Date.toISOString
 // writes it ("2026-11-30T17:12:08.426Z"), or any RFC 3339 time.
 func (p *jscan) date() (time.Time, bool) {
@@ -312,17 +288,6 @@ func (p *jscan) date() (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return parseISODate(s)
-}
-
-func (p *jscan) optDate() (*time.Time, bool) {
-	if p.null() {
-		return nil, true
-	}
-	t, ok := p.date()
-	if !ok {
-		return nil, false
-	}
-	return &t, true
 }
 
 // parseISODate parses JavaScript's toISOString format without allocating and

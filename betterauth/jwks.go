@@ -3,7 +3,6 @@ package betterauth
 import (
 	"bytes"
 	"crypto"
-	"crypto/ecdh"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
@@ -90,16 +89,16 @@ func b64urlField(field, s string) ([]byte, error) {
 	return b, nil
 }
 
-func curveOf(crv string) (elliptic.Curve, func() ecdh.Curve, int, bool) {
+func curveOf(crv string) (elliptic.Curve, int, bool) {
 	switch crv {
 	case "P-256":
-		return elliptic.P256(), ecdh.P256, 32, true
+		return elliptic.P256(), 32, true
 	case "P-384":
-		return elliptic.P384(), ecdh.P384, 48, true
+		return elliptic.P384(), 48, true
 	case "P-521":
-		return elliptic.P521(), ecdh.P521, 66, true
+		return elliptic.P521(), 66, true
 	}
-	return nil, nil, 0, false
+	return nil, 0, false
 }
 
 func (j *jwkJSON) publicKey() (crypto.PublicKey, error) {
@@ -117,7 +116,7 @@ func (j *jwkJSON) publicKey() (crypto.PublicKey, error) {
 		}
 		return ed25519.PublicKey(x), nil
 	case "EC":
-		curve, ecdhCurve, size, ok := curveOf(j.Crv)
+		curve, size, ok := curveOf(j.Crv)
 		if !ok {
 			return nil, inputErr("jwk.crv", "supported_curve", ErrMalformed)
 		}
@@ -132,13 +131,14 @@ func (j *jwkJSON) publicKey() (crypto.PublicKey, error) {
 		if len(x) != size || len(y) != size {
 			return nil, inputErr("jwk.x", "length", ErrMalformed)
 		}
-		// Validate the point through crypto/ecdh, which rejects points off
-		// the curve, then build the ecdsa key from the checked coordinates.
+		// The uncompressed SEC 1 point; the parser rejects points off the
+		// curve and the point at infinity.
 		point := append(append([]byte{4}, x...), y...)
-		if _, err := ecdhCurve().NewPublicKey(point); err != nil {
+		k, err := ecdsa.ParseUncompressedPublicKey(curve, point)
+		if err != nil {
 			return nil, inputErr("jwk.x", "on_curve", ErrMalformed)
 		}
-		return &ecdsa.PublicKey{Curve: curve, X: new(big.Int).SetBytes(x), Y: new(big.Int).SetBytes(y)}, nil
+		return k, nil
 	case "RSA":
 		n, err := b64urlField("n", j.N)
 		if err != nil {
@@ -230,19 +230,20 @@ func (a *Auth) PrivateKey(r JWKSRow) (crypto.Signer, error) {
 		}
 		return k, nil
 	case *ecdsa.PublicKey:
-		_, ecdhCurve, size, _ := curveOf(j.Crv)
+		curve, size, _ := curveOf(j.Crv)
 		if len(d) != size {
 			return nil, inputErr("jwk.d", "length", ErrMalformed)
 		}
-		ek, err := ecdhCurve().NewPrivateKey(d)
+		k, err := ecdsa.ParseRawPrivateKey(curve, d)
 		if err != nil {
 			return nil, inputErr("jwk.d", "scalar", ErrMalformed)
 		}
-		point := append(append([]byte{4}, p.X.FillBytes(make([]byte, size))...), p.Y.FillBytes(make([]byte, size))...)
-		if !bytes.Equal(ek.PublicKey().Bytes(), point) {
+		got, err1 := k.PublicKey.Bytes()
+		want, err2 := p.Bytes()
+		if err1 != nil || err2 != nil || !bytes.Equal(got, want) {
 			return nil, inputErr("jwk.d", "matches_public_key", ErrMalformed)
 		}
-		return &ecdsa.PrivateKey{PublicKey: *p, D: new(big.Int).SetBytes(d)}, nil
+		return k, nil
 	case *rsa.PublicKey:
 		var primes [2][]byte
 		for i, f := range [2][2]string{{"p", j.P}, {"q", j.Q}} {

@@ -88,20 +88,19 @@ func sqlState(err error) string {
 // fixture holds the ids of the rows seed writes: two organizations A and B,
 // each with its owner, and a row in every table of the IAM schema.
 type fixture struct {
-	userA, userB       string // owners (members) of A and B
-	orgA, orgB         string
-	teamA              string
-	folderA, folderB   string
-	clientA, clientB   string // OAuth client ids of A's and B's applications
-	clientGlobal       string // an OAuth application of no organization
-	orgKeyA            string // id of A's API key
-	orgKeyAHash        string
-	userKeyBHash       string // hash of B's owner's own (user) API key
-	subA               string // id of A's subscription
-	sessionB           string // token of B's owner's session, active organization B
-	memberB            string // id of B's owner's membership
-	applicationA       string // id of A's OAuth application
-	applicationAClient string
+	userA, userB     string // owners (members) of A and B
+	orgA, orgB       string
+	teamA            string
+	folderA, folderB string
+	clientA, clientB string // OAuth client ids of A's and B's applications
+	clientGlobal     string // an OAuth application of no organization
+	orgKeyA          string // id of A's API key
+	orgKeyAHash      string
+	userKeyBHash     string // hash of B's owner's own (user) API key
+	subA             string // id of A's subscription
+	sessionB         string // token of B's owner's session, active organization B
+	memberB          string // id of B's owner's membership
+	applicationA     string // id of A's OAuth application
 }
 
 // seed writes representative rows into every table of the IAM schema as the

@@ -19,8 +19,8 @@ import (
 // migration files.
 var ErrInvalidSet = errors.New("invalid migration set")
 
-// NoTransactionMarker, as the first line of a migration file, makes the
-// Migrator run that file outside a transaction, one statement at a time (for
+// NoTransactionMarker is the first line that makes the Migrator run a
+// migration file outside a transaction, one statement at a time (for
 // statements such as CREATE INDEX CONCURRENTLY). Its version row is written
 // after the last statement succeeds; a failure in the middle leaves the
 // statements before it applied, so keep such files to one statement.

@@ -103,51 +103,59 @@ func wrap(err error, entity, op, id string) error {
 	if errors.As(err, &se) {
 		return err
 	}
-	kind, constraint, passthrough := classify(err)
-	if passthrough {
+	c := classify(err)
+	if c.passthrough {
 		return err
 	}
-	return &Error{Entity: entity, Op: op, ID: id, Kind: kind, Constraint: constraint, Err: err}
+	return &Error{Entity: entity, Op: op, ID: id, Kind: c.kind, Constraint: c.constraint, Err: err}
 }
 
-// classify returns the sentinel for err. passthrough is true for errors that
-// are not database errors and are returned as they are (validation errors).
-func classify(err error) (kind error, constraint string, passthrough bool) {
+// classification is what classify found: the sentinel (kind), the violated
+// constraint if any, and passthrough for errors that are not database errors
+// and are returned as they are (validation errors).
+type classification struct {
+	kind        error
+	constraint  string
+	passthrough bool
+}
+
+// classify returns the sentinel for err.
+func classify(err error) classification {
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
-		return ErrNotFound, "", false
+		return classification{kind: ErrNotFound}
 	case errors.Is(err, context.DeadlineExceeded):
-		return ErrTimeout, "", false
+		return classification{kind: ErrTimeout}
 	case errors.Is(err, context.Canceled):
-		return ErrCanceled, "", false
+		return classification{kind: ErrCanceled}
 	case errors.Is(err, ErrNotFound), errors.Is(err, ErrConflict), errors.Is(err, ErrForbidden), errors.Is(err, ErrExpired):
-		return nil, "", true
+		return classification{passthrough: true}
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch pgErr.Code {
 		case pgerrcode.UniqueViolation, pgerrcode.ExclusionViolation:
-			return ErrDuplicate, pgErr.ConstraintName, false
+			return classification{kind: ErrDuplicate, constraint: pgErr.ConstraintName}
 		case pgerrcode.ForeignKeyViolation:
-			return ErrReference, pgErr.ConstraintName, false
+			return classification{kind: ErrReference, constraint: pgErr.ConstraintName}
 		case pgerrcode.SerializationFailure, pgerrcode.DeadlockDetected:
-			return ErrConflict, "", false
+			return classification{kind: ErrConflict}
 		case pgerrcode.QueryCanceled:
-			return ErrTimeout, "", false
+			return classification{kind: ErrTimeout}
 		case pgerrcode.CheckViolation, pgerrcode.NotNullViolation:
-			return errCheck, pgErr.ConstraintName, false
+			return classification{kind: errCheck, constraint: pgErr.ConstraintName}
 		case pgerrcode.InsufficientPrivilege:
 			// RLS WITH CHECK refusals: the row would belong to another tenant.
-			return ErrForbidden, "", false
+			return classification{kind: ErrForbidden}
 		}
 	}
 	if isClosedPool(err) {
-		return ErrClosed, "", false
+		return classification{kind: ErrClosed}
 	}
 	if errors.Is(err, domain.ErrValidation) {
-		return nil, "", true
+		return classification{passthrough: true}
 	}
-	return errUnknown, "", false
+	return classification{kind: errUnknown}
 }
 
 // errCheck is a check or not-null constraint violation: input the domain

@@ -36,8 +36,6 @@ func openStore(t testing.TB) (*store.Store, string) {
 	return s, url
 }
 
-var seq int64
-
 func newUser(t testing.TB, s *store.Store, name string) domain.User {
 	t.Helper()
 	u, err := domain.NewUser(domain.UserParams{Name: name, Email: name + "-" + domain.NewID[domain.User]().UUID().String()[24:] + "@example.com"})

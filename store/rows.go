@@ -55,16 +55,6 @@ func walkFields(t reflect.Type, prefix []int, c *columns) {
 	}
 }
 
-// scanTargets returns pointers to the fields of *e for the given columns, in
-// order, so a row can be scanned straight into the struct.
-func (c *columns) scanTargets(e reflect.Value, names []string) []any {
-	out := make([]any, len(names))
-	for i, n := range names {
-		out[i] = e.FieldByIndex(c.index[c.byName[n]]).Addr().Interface()
-	}
-	return out
-}
-
 // all returns pointers to every mapped field of *e, in column order.
 func (c *columns) all(e reflect.Value) []any {
 	out := make([]any, len(c.names))

@@ -330,11 +330,11 @@ func (s *Store) Close() {
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
 func classifyPlain(err error) error {
-	kind, _, pass := classify(err)
-	if pass || kind == errUnknown {
+	c := classify(err)
+	if c.passthrough || c.kind == errUnknown {
 		return err
 	}
-	return fmt.Errorf("%w: %s", kind, safeCause(err))
+	return fmt.Errorf("%w: %s", c.kind, safeCause(err))
 }
 
 // DB is what repositories run statements on: the pool or a transaction.

@@ -184,7 +184,7 @@ func TestUp_EmbeddedDatabaseIsCreatedStartedAndReused(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(out), &st))
 	require.True(t, st.Running)
 
-	code, out, errOut = iam(t, "--database-url", "", "--dir", dir, "db", "stop")
+	code, _, errOut = iam(t, "--database-url", "", "--dir", dir, "db", "stop")
 	require.Equal(t, ExitOK, code, errOut)
 
 	// A later command starts the existing cluster again; nothing to apply.

@@ -253,9 +253,9 @@ func TestDB_AnOldTrustClusterIsMovedToPasswords(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	dir := clusterDir(t)
-	code, out, errOut := iam(t, "--database-url", "", "--dir", dir, "up")
+	code, _, errOut := iam(t, "--database-url", "", "--dir", dir, "up")
 	require.Equal(t, ExitOK, code, errOut)
-	code, out, errOut = iam(t, "--database-url", "", "--dir", dir, "--json", "db", "status")
+	code, out, errOut := iam(t, "--database-url", "", "--dir", dir, "--json", "db", "status")
 	require.Equal(t, ExitOK, code, errOut)
 	var st dbStatus
 	require.NoError(t, json.Unmarshal([]byte(out), &st))

@@ -113,17 +113,6 @@ func dump(v any) string {
 	return b.String()
 }
 
-func isEmpty(v any) bool {
-	x := reflect.ValueOf(v)
-	if !x.IsValid() {
-		return true
-	}
-	if x.Kind() == reflect.Slice {
-		return x.Len() == 0
-	}
-	return x.IsZero()
-}
-
 // fresh gives e a new id and version 1 (a row to create).
 func fresh[E domain.Entity](e E) E {
 	v := reflect.ValueOf(&e).Elem()

@@ -1,0 +1,19 @@
+// The developer tools of github.com/beep/iam, pinned here so that the main
+// go.mod names only what the library needs: ./scripts/test builds
+// staticcheck from this module (go -C internal/tools build ...), and the
+// versions and checksums below are what it gets from the Go module proxy.
+// Update with: cd internal/tools && go get -tool honnef.co/go/tools/cmd/staticcheck@VERSION
+module github.com/beep/iam/internal/tools
+
+go 1.26.0
+
+tool honnef.co/go/tools/cmd/staticcheck
+
+require (
+	github.com/BurntSushi/toml v1.4.1-0.20240526193622-a339e1f7089c // indirect
+	golang.org/x/exp/typeparams v0.0.0-20231108232855-2478ac86f678 // indirect
+	golang.org/x/mod v0.41.0 // indirect
+	golang.org/x/sync v0.23.0 // indirect
+	golang.org/x/tools v0.51.0 // indirect
+	honnef.co/go/tools v0.8.2 // indirect
+)
