@@ -1,18 +1,8 @@
 package domain
 
-// AllEntities returns a zero value of every entity of the IAM slice, in
-// table order (tables.go). Tests and the schema alignment walk it; adding an
-// entity without listing it here makes the domain tests fail.
-func AllEntities() []Entity {
-	return []Entity{
-		User{}, Organization{}, Team{}, Session{}, File{}, Folder{},
-		Account{}, Verification{}, Member{}, TeamMember{}, Invitation{},
-		OrganizationRole{}, TwoFactor{}, Passkey{}, APIKey{}, JWKS{},
-		DeviceCode{}, SSOProvider{}, SCIMProvider{}, Subscription{},
-		WalletAddress{}, RateLimit{}, OAuthApplication{}, OAuthAccessToken{},
-		OAuthConsent{},
-	}
-}
+// The table names (Table<Entity>) and AllEntities are generated from the
+// schema's table list (entities_gen.go); go generate ./schema/ refreshes
+// them.
 
 // EntityByTable returns the zero entity stored in table, if any.
 func EntityByTable(table string) (Entity, bool) {

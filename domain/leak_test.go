@@ -141,7 +141,7 @@ func TestAllEntities_ListsEveryEntityTypeOfThePackage(t *testing.T) {
 		require.True(t, listed[name], "entity %s has a TableName method but is missing from AllEntities", name)
 	}
 	require.Len(t, withTableName, 25)
-	require.Len(t, tableConsts, 25, "tables.go must have one constant per entity")
+	require.Len(t, tableConsts, 25, "one Table constant per entity (entities_gen.go)")
 	require.Len(t, secretColumns, 25, "secretColumns must decide every table")
 }
 

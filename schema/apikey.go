@@ -60,4 +60,4 @@ var APIKey = NewOrgTable(domain.TableAPIKey,
 
 	One("organization", domain.TableOrganization, ColOrganizationID),
 	One("user", domain.TableUser, "user_id"),
-).OptionalTenant().Model("apikey").Describe("API keys of a user or an organization (Better Auth apikey).")
+).OptionalTenant().Model("apikey").GoName("APIKey").Describe("API keys of a user or an organization (Better Auth apikey).")

@@ -28,7 +28,7 @@ func (s *Schema) Clone() *Schema {
 }
 
 func (t *Table) clone() *Table {
-	c := &Table{Name: t.Name, Tenancy: t.Tenancy, BetterAuthModel: t.BetterAuthModel, Doc: t.Doc}
+	c := &Table{Name: t.Name, Tenancy: t.Tenancy, BetterAuthModel: t.BetterAuthModel, Doc: t.Doc, Go: t.Go}
 	for _, col := range t.Columns {
 		col2 := *col
 		if col.Enum != nil {

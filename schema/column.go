@@ -101,6 +101,8 @@ type Column struct {
 	// Global is true for the columns the factories add.
 	Global bool
 	Doc    string
+	// Go is how the generated domain code represents the column.
+	Go GoField
 
 	table *Table
 }

@@ -30,7 +30,11 @@ const (
 	AuthRole = "iam_auth"
 )
 
-// iam is the built-in schema, validated when the program starts.
+// iam is the built-in schema, validated when the program starts. Its table
+// list is the one list of entities: go generate renders domain's table names
+// and AllEntities and the store's repositories from it (internal/gen).
+//
+//go:generate go run ../cmd/iam-gen
 var iam = MustNew("iam", nil,
 	WithEnums(domain.Enums()...),
 	WithFunctions(touchRow, teamMemberOrg, invitationTeams, apikeyOwner, subscriptionOwner,

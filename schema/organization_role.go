@@ -13,4 +13,4 @@ var OrganizationRole = NewOrgTable(domain.TableOrganizationRole,
 	Idx("organization_role_role_idx", "role"),
 
 	One("organization", domain.TableOrganization, ColOrganizationID),
-).Model("organizationRole").Describe("Custom roles of an organization (Better Auth organizationRole).")
+).Model("organizationRole").GoPlural("Roles").Describe("Custom roles of an organization (Better Auth organizationRole).")

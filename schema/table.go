@@ -103,6 +103,8 @@ type Table struct {
 	Policies []*Policy
 	// extraPolicies are declared with ExtraPolicy and kept by setPolicy.
 	extraPolicies []*Policy
+	// Go is how the generated code names the entity.
+	Go GoEntity
 
 	schema *Schema
 }
@@ -119,7 +121,7 @@ func newTable(name string, tenancy Tenancy, parts []Part) *Table {
 	if tenancy != Global {
 		Text(ColOrganizationID).Required().
 			References(domain.TableOrganization, ColID, Cascade, Cascade).globalCol().
-			Describe("owning organization").addTo(t)
+			Describe("owning organization").Param().addTo(t)
 	}
 	Timestamptz(ColCreatedAt).Required().DefaultNow().globalCol().addTo(t)
 	Timestamptz(ColUpdatedAt).Required().DefaultNow().globalCol().DerivedBy("set to now() by the iam_touch_row trigger on UPDATE").addTo(t)
