@@ -31,6 +31,7 @@ var layerOf = map[string]int{
 	"migrate":    2,
 	"store":      3,
 	"betterauth": 4,
+	"baimport":   4, // iam import better-auth: migrate and schema below it
 	"pgtest":     5, // test harness: migrate and internal/ below it
 	"serve":      5, // iam serve's HTTP server: store and betterauth below it
 	"interop":    6,
