@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
 	"github.com/jackc/puddle/v2"
 
 	"github.com/beep/iam/domain"
@@ -180,3 +181,6 @@ func notFound(entity, op, id string) error {
 func conflict(entity, op, id, detail string) error {
 	return &Error{Entity: entity, Op: op, ID: id, Kind: ErrConflict, Detail: detail}
 }
+
+// IsNotFound reports whether err is ErrNotFound.
+func IsNotFound(err error) bool { return errorsIs(err, ErrNotFound) }
