@@ -330,3 +330,65 @@ func (s *server) stopTopology() {
 		_, _ = sb.wd.Wait()
 	}
 }
+
+// CrashServer stops the test binary's server the way a crash does: an
+// immediate shutdown (SIGQUIT, no checkpoint), so the next StartServer runs
+// crash recovery from the WAL. Every connection to it, direct or through
+// the pooler and the standby's, breaks. The server is shared by the whole
+// test binary: only a test that does not run in parallel with others may
+// call it, and it must StartServer again (CrashServer registers a
+// t.Cleanup that does, in case the test fails first).
+func CrashServer(t testing.TB) {
+	t.Helper()
+	s := get(t)
+	if s.info.cluster == nil {
+		t.Fatalf("pgtest: CrashServer needs the throwaway server; unset %s", EnvDatabaseURL)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := s.info.cluster.Kill(ctx); err != nil {
+		t.Fatalf("pgtest: crash the server: %v", err)
+	}
+	s.admin.Reset()
+	t.Cleanup(func() {
+		if err := s.info.cluster.Start(context.Background()); err != nil {
+			t.Errorf("pgtest: start the server again: %v", err)
+		}
+	})
+}
+
+// StopServer stops the test binary's server the way a planned restart
+// does: a fast shutdown (open transactions rolled back, clients told
+// 57P01, a checkpoint). The same rules as CrashServer apply.
+func StopServer(t testing.TB) {
+	t.Helper()
+	s := get(t)
+	if s.info.cluster == nil {
+		t.Fatalf("pgtest: StopServer needs the throwaway server; unset %s", EnvDatabaseURL)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := s.info.cluster.Stop(ctx); err != nil {
+		t.Fatalf("pgtest: stop the server: %v", err)
+	}
+	s.admin.Reset()
+	t.Cleanup(func() {
+		if err := s.info.cluster.Start(context.Background()); err != nil {
+			t.Errorf("pgtest: start the server again: %v", err)
+		}
+	})
+}
+
+// StartServer starts the test binary's server again after CrashServer or
+// StopServer and
+// returns when it accepts connections (crash recovery done).
+func StartServer(t testing.TB) {
+	t.Helper()
+	s := get(t)
+	if s.info.cluster == nil {
+		t.Fatalf("pgtest: StartServer needs the throwaway server; unset %s", EnvDatabaseURL)
+	}
+	if err := s.info.cluster.Start(context.Background()); err != nil {
+		t.Fatalf("pgtest: start the server: %v", err)
+	}
+}

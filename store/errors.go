@@ -6,6 +6,9 @@ import (
 	"fmt"
 
 	"github.com/jackc/puddle/v2"
+	"io"
+	"net"
+	"strings"
 
 	"github.com/beep/iam/domain"
 	"github.com/jackc/pgerrcode"
@@ -41,6 +44,12 @@ var (
 	ErrForbidden = errors.New("forbidden")
 	// ErrExpired: the row exists but has expired (an invitation, a session).
 	ErrExpired = errors.New("expired")
+	// ErrUnavailable: the server (or the pooler in front of it) could not
+	// be reached, closed the connection, or is starting up or shutting
+	// down (SQLSTATE class 08, 57P01-57P03): a primary or pooler restart.
+	// The store recovers by itself (the pool dials new connections); a
+	// write that failed so may or may not have committed.
+	ErrUnavailable = errors.New("unavailable")
 )
 
 // Error is the error every store method returns (besides the domain's
@@ -153,10 +162,32 @@ func classify(err error) classification {
 	if isClosedPool(err) {
 		return classification{kind: ErrClosed}
 	}
+	if unavailable(err) {
+		return ErrUnavailable, "", false
+	}
 	if errors.Is(err, domain.ErrValidation) {
 		return classification{passthrough: true}
 	}
 	return classification{kind: errUnknown}
+}
+
+// unavailable reports whether err says the server or pooler is out of
+// reach rather than refusing the statement: a PostgreSQL (or PgBouncer)
+// error of class 08 or 57P01-57P03, a failed connect, or a connection
+// that broke (EOF, a network error, pgx's "conn closed").
+func unavailable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case pgerrcode.AdminShutdown, pgerrcode.CrashShutdown, pgerrcode.CannotConnectNow:
+			return true
+		}
+		return strings.HasPrefix(pgErr.Code, "08")
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		pgconn.SafeToRetry(err)
 }
 
 // errCheck is a check or not-null constraint violation: input the domain

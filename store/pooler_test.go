@@ -31,8 +31,9 @@ func viaPgBouncer() bool { return os.Getenv(envVia) == "pgbouncer" }
 // itself; the replica test (it builds its own stores on a standby and
 // pauses it); the session cache, whose LISTEN connection needs a direct
 // connection or a session pooler (SessionCacheOptions.ListenURL) and is
-// tested directly.
-const notThroughPooler = "^(TestStore_SuiteThroughPgBouncer|TestReplica_.*|TestSessionCache_.*)$"
+// tested directly; the fault tests, which stop the servers and the pooler
+// of their own binary (one of them uses the pooler itself).
+const notThroughPooler = "^(TestStore_SuiteThroughPgBouncer|TestReplica_.*|TestSessionCache_.*|TestFault_.*)$"
 
 // TestStore_SuiteThroughPgBouncer runs this package's tests again in a child
 // test binary whose stores all connect through a real PgBouncer in

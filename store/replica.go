@@ -6,7 +6,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -20,7 +19,7 @@ type replica struct {
 }
 
 type storeStats struct {
-	replicaReads, replicaFallbacks, replicaErrors atomic.Int64
+	replicaReads, replicaFallbacks, replicaErrors, replicaLeftOut atomic.Int64
 }
 
 // Stats counts where the store's routed reads went.
@@ -32,6 +31,9 @@ type Stats struct {
 	ReplicaFallbacks int64
 	// ReplicaErrors counts the replica errors among those fallbacks.
 	ReplicaErrors int64
+	// ReplicaLeftOut counts the times a replica was left out for
+	// Options.ReplicaRetry because it could not be reached.
+	ReplicaLeftOut int64
 }
 
 // Stats returns the counters of routed reads since Open.
@@ -40,6 +42,7 @@ func (s *Store) Stats() Stats {
 		ReplicaReads:     s.stats.replicaReads.Load(),
 		ReplicaFallbacks: s.stats.replicaFallbacks.Load(),
 		ReplicaErrors:    s.stats.replicaErrors.Load(),
+		ReplicaLeftOut:   s.stats.replicaLeftOut.Load(),
 	}
 }
 
@@ -71,15 +74,16 @@ func (s *Store) pickReplica(ctx context.Context) *replica {
 	return nil
 }
 
-// failed records that r answered with err: a failure to reach it (no
-// PostgreSQL error, not the caller's context) leaves it out for
+// failed records that r answered with err: a failure to reach it (a
+// failed connect, a broken connection, a server starting up or shutting
+// down: ErrUnavailable; not the caller's context) leaves it out for
 // ReplicaRetry.
 func (s *Store) failed(ctx context.Context, r *replica, err error) {
 	s.stats.replicaErrors.Add(1)
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) || ctx.Err() != nil {
+	if ctx.Err() != nil || !errors.Is(err, ErrUnavailable) && !unavailable(err) {
 		return
 	}
+	s.stats.replicaLeftOut.Add(1)
 	r.downUntil.Store(time.Now().Add(s.opts.ReplicaRetry).UnixNano())
 }
 

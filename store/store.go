@@ -31,6 +31,13 @@ type Options struct {
 	StatementTimeout time.Duration
 	// HealthCheckPeriod is how often idle connections are checked (0: 1m).
 	HealthCheckPeriod time.Duration
+	// ConnectTimeout bounds one connection attempt: dialing, TLS and
+	// authentication, per host (0: 5s; a negative value leaves it
+	// unbounded but for the caller's context). A connect_timeout in the URL
+	// wins. Without it a server or pooler that accepts TCP but never
+	// answers would hold Open, and every statement that needs a new
+	// connection, until the caller's deadline.
+	ConnectTimeout time.Duration
 	// Role is the role every connection switches to with SET ROLE. Default
 	// AppRole; set NoRole when the login role itself is the application role
 	// (a member of iam_app logging in directly needs no SET ROLE).
@@ -198,6 +205,9 @@ func (opts *Options) check() error {
 	if opts.ReplicaRetry < 0 {
 		return errors.New("store: Options.ReplicaRetry must not be negative")
 	}
+	if opts.ConnectTimeout == 0 {
+		opts.ConnectTimeout = 5 * time.Second
+	}
 	if opts.ReplicaRetry == 0 {
 		opts.ReplicaRetry = 2 * time.Second
 	}
@@ -239,6 +249,9 @@ func poolConfig(url string, opts *Options, what string) (*pgxpool.Config, error)
 	}
 	if opts.HealthCheckPeriod > 0 {
 		cfg.HealthCheckPeriod = opts.HealthCheckPeriod
+	}
+	if opts.ConnectTimeout > 0 && cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = opts.ConnectTimeout
 	}
 	if opts.Pooler == PoolerTransaction {
 		switch cfg.ConnConfig.DefaultQueryExecMode {
