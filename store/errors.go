@@ -136,6 +136,8 @@ func classify(err error) classification {
 		return classification{kind: ErrNotFound}
 	case errors.Is(err, context.DeadlineExceeded):
 		return classification{kind: ErrTimeout}
+	case isResponseTimeout(err):
+		return classification{kind: ErrTimeout}
 	case errors.Is(err, context.Canceled):
 		return classification{kind: ErrCanceled}
 	case errors.Is(err, ErrNotFound), errors.Is(err, ErrConflict), errors.Is(err, ErrForbidden), errors.Is(err, ErrExpired):
@@ -163,7 +165,7 @@ func classify(err error) classification {
 		return classification{kind: ErrClosed}
 	}
 	if unavailable(err) {
-		return ErrUnavailable, "", false
+		return classification{kind: ErrUnavailable}
 	}
 	if errors.Is(err, domain.ErrValidation) {
 		return classification{passthrough: true}
@@ -188,6 +190,12 @@ func unavailable(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		pgconn.SafeToRetry(err)
+}
+
+// isResponseTimeout reports whether err is Options.ResponseTimeout expiring.
+func isResponseTimeout(err error) bool {
+	var rt *errResponseTimeout
+	return errors.As(err, &rt)
 }
 
 // errCheck is a check or not-null constraint violation: input the domain

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -446,4 +447,93 @@ func TestFault_ConnectTimeoutBoundsAServerThatNeverAnswers(t *testing.T) {
 	// connect_timeout in the URL wins over the option.
 	_, err = store.Open(context.Background(), url+"&connect_timeout=1", store.Options{ConnectTimeout: time.Hour})
 	require.ErrorIs(t, err, store.ErrTimeout, "%v", err)
+}
+
+// A pooler that stops answering on open connections (SIGSTOP: the kernel
+// still accepts TCP connections and data for it, nothing comes back): the
+// statement timeout cannot fire (the server never sees the statement, or
+// its answer stops at the pooler) and the connection exists, so only
+// Options.ResponseTimeout bounds a call made without a deadline, for a
+// statement in flight and for a new one; with it disabled the caller's
+// context deadline does. After SIGCONT the same store works again.
+//
+// Not parallel: it freezes the test binary's PgBouncer.
+func TestFault_FrozenPoolerIsBoundedByTheResponseTimeout(t *testing.T) {
+	dbURL := pgtest.NewDatabase(t)
+	user, pw := pgtest.NewLogin(t, store.AppRole)
+	b := pgtest.PgBouncer(t)
+	url := b.Via(t, dbURL, user, pw)
+	s, err := store.Open(context.Background(), url, store.Options{MaxConns: 4, Pooler: store.PoolerTransaction, ResponseTimeout: time.Second})
+	require.NoError(t, err)
+	t.Cleanup(s.Close)
+	noBound, err := store.Open(context.Background(), url, store.Options{MaxConns: 1, Pooler: store.PoolerTransaction, ResponseTimeout: -1})
+	require.NoError(t, err)
+	t.Cleanup(noBound.Close)
+	uid, token := faultFixture(t, s)
+	_ = uid
+	ctx := context.Background()
+	_, err = noBound.LookupSession(ctx, token)
+	require.NoError(t, err)
+
+	pid := b.PID()
+	require.Positive(t, pid)
+	inFlight := make(chan error, 1)
+	started := make(chan struct{})
+	go func() {
+		conn, err := s.Pool().Acquire(ctx)
+		if err != nil {
+			inFlight <- err
+			return
+		}
+		defer conn.Release()
+		close(started)
+		_, err = conn.Exec(ctx, "SELECT pg_sleep(0.2)")
+		inFlight <- err
+	}()
+	<-started
+	require.NoError(t, syscall.Kill(pid, syscall.SIGSTOP))
+	thawed := false
+	thaw := func() {
+		if !thawed {
+			thawed = true
+			require.NoError(t, syscall.Kill(pid, syscall.SIGCONT))
+		}
+	}
+	t.Cleanup(thaw)
+
+	frozeAt := time.Now()
+	err = <-inFlight
+	t.Logf("in flight: %s %v", time.Since(frozeAt), err)
+	require.Error(t, err, "the statement in flight did not come back")
+	require.Contains(t, err.Error(), "Options.ResponseTimeout", "%v", err)
+
+	_, err = s.LookupSession(ctx, token)
+	t.Logf("new: %s %v", time.Since(frozeAt), err)
+	require.ErrorIs(t, err, store.ErrTimeout, "a new call on a frozen pooler: %v", err)
+	require.Contains(t, err.Error(), "Options.ResponseTimeout")
+
+	dctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	_, err = noBound.LookupSession(dctx, token)
+	cancel()
+	require.ErrorIs(t, err, store.ErrTimeout, "without ResponseTimeout the caller's deadline bounds the call: %v", err)
+	require.NotContains(t, err.Error(), "Options.ResponseTimeout")
+	t.Logf("deadline: %s %v", time.Since(frozeAt), err)
+
+	thaw()
+	deadline := time.Now().Add(faultRecoveryBound)
+	for {
+		cctx, cancel := context.WithTimeout(ctx, faultCallTimeout)
+		_, err = s.LookupSession(cctx, token)
+		cancel()
+		if err == nil {
+			t.Logf("recovered: %s", time.Since(frozeAt))
+			break
+		}
+		t.Logf("after thaw: %v", err)
+		require.ErrorIs(t, err, store.ErrUnavailable, "after the pooler thaws only connections it dropped may fail: %v", err)
+		if time.Now().After(deadline) {
+			t.Fatalf("the store did not recover after the pooler thawed: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

@@ -133,7 +133,10 @@ func (s *Store) NewSessionCache(opts SessionCacheOptions) (*SessionCache, error)
 	} else {
 		v.Check(s.opts.Pooler != PoolerTransaction, "listenURL", "required_with_pooler",
 			"listenURL is required with Options.Pooler transaction: LISTEN needs a session of its own (the server, or a session-mode pool)")
-		cfg = s.pool.Config().ConnConfig
+		cfg = s.pool.Config().ConnConfig.Copy()
+		if s.listenDial != nil {
+			cfg.DialFunc = s.listenDial
+		}
 	}
 	if err := v.Err(); err != nil {
 		return nil, err

@@ -38,6 +38,17 @@ type Options struct {
 	// answers would hold Open, and every statement that needs a new
 	// connection, until the caller's deadline.
 	ConnectTimeout time.Duration
+	// ResponseTimeout bounds how long the store waits for the next data
+	// from the server on an open connection, once it has sent something:
+	// a server or pooler that stopped answering (a frozen process, a host
+	// gone without a reset), where StatementTimeout cannot help because
+	// the server never runs or cannot answer. The call fails with
+	// ErrTimeout and the connection is closed. 0: StatementTimeout + 5s,
+	// or none when StatementTimeout is disabled (then set it explicitly);
+	// negative: none. It must exceed the longest statement, so keep it
+	// above the statement timeout (also the login's, behind a pooler) and
+	// above the longest raw statement run on Pool().
+	ResponseTimeout time.Duration
 	// Role is the role every connection switches to with SET ROLE. Default
 	// AppRole; set NoRole when the login role itself is the application role
 	// (a member of iam_app logging in directly needs no SET ROLE).
@@ -116,10 +127,14 @@ type Store struct {
 	db DB
 	// timeout is the statement_timeout set with set_config in every
 	// transaction and batch behind a transaction pooler ("" otherwise).
-	timeout  string
-	replicas []*replica
-	next     atomic.Uint32
-	stats    storeStats
+	timeout string
+	// listenDial is the URL's dialer without the ResponseTimeout wrapper,
+	// for the session cache's LISTEN connection (it waits for
+	// notifications, not answers).
+	listenDial pgconn.DialFunc
+	replicas   []*replica
+	next       atomic.Uint32
+	stats      storeStats
 	// failpoint, when set (tests only), is called at each step of a
 	// workflow; an error it returns aborts the workflow there.
 	failpoint func(step string) error
@@ -150,11 +165,15 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	var plainDial pgconn.DialFunc
+	if plain, err := pgxpool.ParseConfig(url); err == nil {
+		plainDial = plain.ConnConfig.DialFunc
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	s := &Store{pool: pool, opts: opts}
+	s := &Store{pool: pool, opts: opts, listenDial: plainDial}
 	if opts.Pooler == PoolerTransaction && opts.StatementTimeout > 0 {
 		s.timeout = strconv.FormatInt(opts.StatementTimeout.Milliseconds(), 10)
 	}
@@ -214,6 +233,9 @@ func (opts *Options) check() error {
 	if opts.StatementTimeout == 0 {
 		opts.StatementTimeout = 30 * time.Second
 	}
+	if opts.ResponseTimeout == 0 && opts.StatementTimeout > 0 {
+		opts.ResponseTimeout = opts.StatementTimeout + 5*time.Second
+	}
 	if opts.MaxTxRetries == 0 {
 		opts.MaxTxRetries = 3
 	}
@@ -252,6 +274,9 @@ func poolConfig(url string, opts *Options, what string) (*pgxpool.Config, error)
 	}
 	if opts.ConnectTimeout > 0 && cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = opts.ConnectTimeout
+	}
+	if opts.ResponseTimeout > 0 {
+		cfg.ConnConfig.DialFunc = withResponseTimeout(cfg.ConnConfig.DialFunc, opts.ResponseTimeout)
 	}
 	if opts.Pooler == PoolerTransaction {
 		switch cfg.ConnConfig.DefaultQueryExecMode {
