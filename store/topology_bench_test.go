@@ -11,7 +11,10 @@ package store_test
 // through the test binary's PgBouncer in transaction mode as a login in
 // iam_app (Options.Pooler), in each query mode that works there, and with
 // the statement timeout prologue (StatementTimeout > 0) or without it
-// (StatementTimeout -1: the timeout set on the login role instead).
+// (StatementTimeout -1: the timeout set on the login role instead; that
+// also leaves Options.ResponseTimeout unset); direct/no_response_timeout:
+// the default store with ResponseTimeout -1 (the cost of its read
+// deadline per read).
 
 import (
 	"context"
@@ -50,6 +53,7 @@ func BenchmarkTopology(b *testing.B) {
 		s    *store.Store
 	}{
 		{"direct", open(dbURL, store.Options{})},
+		{"direct/no_response_timeout", open(dbURL, store.Options{ResponseTimeout: -1})},
 		{"direct+replica", open(dbURL, store.Options{ReplicaURLs: []string{sb.Via(b, dbURL)}})},
 		{"pgbouncer/cache_describe", open(via, store.Options{Pooler: store.PoolerTransaction, StatementTimeout: -1})},
 		{"pgbouncer/cache_describe+timeout", open(via, store.Options{Pooler: store.PoolerTransaction})},

@@ -114,3 +114,37 @@ func TestSchema_WriteRefreshesFilesAndCheckFindsStaleOnes(t *testing.T) {
 	require.Equal(t, ExitUsage, code)
 	require.Contains(t, errOut, "not the repository root")
 }
+
+func TestCheckCitus_ReportsTheLayoutAndExitsOneOnRefusals(t *testing.T) {
+	t.Parallel()
+	url := pgtest.NewDatabase(t)
+	code, out, errOut := iam(t, "--database-url", url, "check", "--citus")
+	require.Equal(t, ExitDrift, code, errOut)
+	require.Contains(t, out, "shared_organization          distributed by id")
+	require.Contains(t, out, "iam_member                   distributed by organization_id")
+	require.Contains(t, out, "refuse  primary_key                  iam_member.iam_member_pkey")
+	require.Contains(t, errOut, "Citus would refuse")
+
+	code, out, _ = iam(t, "--database-url", url, "--json", "check", "--citus")
+	require.Equal(t, ExitDrift, code)
+	var report struct {
+		OK       bool `json:"ok"`
+		Refused  int  `json:"refused"`
+		Findings []struct{ Table, Kind, Severity string } `json:"findings"`
+	}
+	require.NoError(t, json.NewDecoder(strings.NewReader(out)).Decode(&report))
+	require.False(t, report.OK)
+	require.Positive(t, report.Refused)
+
+	// A schema that fits: exit 0.
+	empty := pgtest.NewDatabase(t, pgtest.Empty())
+	conn, err := pgx.Connect(context.Background(), empty)
+	require.NoError(t, err)
+	_, err = conn.Exec(context.Background(), `CREATE TABLE org (id uuid PRIMARY KEY);
+CREATE TABLE member (organization_id uuid NOT NULL REFERENCES org (id), id uuid NOT NULL, PRIMARY KEY (organization_id, id))`)
+	require.NoError(t, err)
+	require.NoError(t, conn.Close(context.Background()))
+	code, out, errOut = iam(t, "--database-url", empty, "check", "--citus")
+	require.Equal(t, ExitOK, code, out+errOut)
+	require.Contains(t, out, "0 refused, 0 to change, 0 fan-out")
+}
