@@ -128,8 +128,8 @@ func TestCheckCitus_ReportsTheLayoutAndExitsOneOnRefusals(t *testing.T) {
 	code, out, _ = iam(t, "--database-url", url, "--json", "check", "--citus")
 	require.Equal(t, ExitDrift, code)
 	var report struct {
-		OK       bool `json:"ok"`
-		Refused  int  `json:"refused"`
+		OK       bool                                     `json:"ok"`
+		Refused  int                                      `json:"refused"`
 		Findings []struct{ Table, Kind, Severity string } `json:"findings"`
 	}
 	require.NoError(t, json.NewDecoder(strings.NewReader(out)).Decode(&report))
