@@ -41,12 +41,19 @@ func TestEmittedModuleMatchesTheSchemaDeclarations(t *testing.T) {
 
 func TestEmittedModuleTypeChecksAgainstBetterAuth(t *testing.T) {
 	t.Parallel()
-	node := requireNode(t)
-	requireNodeModules(t)
-	// tsc --noEmit over iam.ts and the suite: withIam's options type-check against
-	// betterAuth() and the plugins' endpoints are typed on auth.api.
-	cmd := exec.Command(node, filepath.Join("node_modules", "typescript", "bin", "tsc"), "-p", ".")
-	cmd.Dir = nodeDir
-	out, err := cmd.CombinedOutput()
-	require.NoErrorf(t, err, "TypeScript reports errors in interop/betterauth (iam.ts is generated: fix schema/drizzle.go):\n%s", out)
+	for _, project := range nodeProjects {
+		t.Run(projectName(t, project), func(t *testing.T) {
+			t.Parallel()
+			node := requireNode(t)
+			requireProjectModules(t, project)
+			// tsc --noEmit over iam.ts and the suites: withIam's options type-check against
+			// betterAuth() and the plugins' endpoints are typed on auth.api.
+			tsc, err := filepath.Abs(filepath.Join(project, "node_modules", "typescript", "bin", "tsc"))
+			require.NoError(t, err)
+			cmd := exec.Command(node, tsc, "-p", ".")
+			cmd.Dir = suiteDir(t, project)
+			out, err := cmd.CombinedOutput()
+			require.NoErrorf(t, err, "TypeScript reports errors in interop/%s (iam.ts is generated: fix schema/drizzle.go):\n%s", project, out)
+		})
+	}
 }

@@ -124,8 +124,18 @@ func artefact(t *testing.T, a map[string]any, path string) string {
 // TestBetterAuthRunsEveryScenarioAndSharesTheDatabaseWithGo runs the Node
 // suite once on a freshly migrated database (plus the rows Go made), as the
 // documented iam_auth login, then verifies in Go what Better Auth wrote.
+// It runs on every supported Better Auth release (nodeProjects).
 func TestBetterAuthRunsEveryScenarioAndSharesTheDatabaseWithGo(t *testing.T) {
 	t.Parallel()
+	for _, project := range nodeProjects {
+		t.Run(projectName(t, project), func(t *testing.T) {
+			t.Parallel()
+			testEveryScenario(t, project)
+		})
+	}
+}
+
+func testEveryScenario(t *testing.T, project string) {
 	superURL := pgtest.NewDatabase(t)
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, superURL)
@@ -135,8 +145,9 @@ func TestBetterAuthRunsEveryScenarioAndSharesTheDatabaseWithGo(t *testing.T) {
 	writeStoreFixtures(t, superURL, &fixtures)
 
 	// Node: signs in as Go's user, verifies Go's API key, and runs every scenario.
-	run := runNodeSuite(t, betterAuthURL(t, superURL), fixtures)
+	run := runNode(t, nodeSuite{Project: project, File: "test/scenarios.test.ts", URL: betterAuthURL(t, superURL), Fixtures: fixtures})
 	a := run.Artefacts
+	require.Equal(t, lockedVersion(t, project, "better-auth"), artefact(t, a, "versions.better-auth"), "the run loaded the release the lockfile pins")
 	require.Equal(t, "iam_auth", artefact(t, a, "connection.role"), "Better Auth must work as iam_auth, not as a superuser")
 
 	auth, err := betterauth.New(betterauth.Config{Secret: domain.NewSecret(artefact(t, a, "secret"))})

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
@@ -21,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/beep/iam/pgtest"
+	"github.com/beep/iam/schema"
 )
 
 // authLogin is the login role the Node suite connects as: a member of
@@ -67,11 +69,19 @@ func betterAuthURL(t *testing.T, superuserURL string) string {
 	return u.String()
 }
 
-// nodeDir is the Node project, relative to this package.
+// nodeDir is the Node project, relative to this package: the suites, the
+// emitted module and the locked Better Auth release (package-lock.json).
 const nodeDir = "betterauth"
 
+// latestDir is a second locked Node project: the same suites (copied in from
+// nodeDir for each run) on the newest Better Auth 1.7 release.
+const latestDir = "betterauth-latest"
+
+// nodeProjects are the Better Auth installations every suite runs on.
+var nodeProjects = []string{nodeDir, latestDir}
+
 // installHint says what to install when node or npm is missing.
-const installHint = "install Node.js >= 20 and npm (Debian/Ubuntu: apt-get install -y nodejs npm), then rerun; ./scripts/test runs `npm ci` in interop/betterauth"
+const installHint = "install Node.js >= 20 and npm (Debian/Ubuntu: apt-get install -y nodejs npm), then rerun; ./scripts/test runs `npm ci` in interop/betterauth and interop/betterauth-latest"
 
 // requireTool returns the path of an executable or fails the test saying what to install.
 func requireTool(t *testing.T, name string) string {
@@ -96,29 +106,38 @@ func requireNode(t *testing.T) string {
 	return node
 }
 
-var npmOnce sync.Once
-var npmErr error
-var npmOut []byte
+type npmResult struct {
+	once sync.Once
+	err  error
+	out  []byte
+}
 
-// requireNodeModules installs the Node project from its lockfile (npm ci)
+var npmResults sync.Map // project dir -> *npmResult
+
+// requireNodeModules installs the Node project nodeDir from its lockfile.
+func requireNodeModules(t *testing.T) { requireProjectModules(t, nodeDir) }
+
+// requireProjectModules installs a Node project from its lockfile (npm ci)
 // unless node_modules already holds exactly the locked versions.
-func requireNodeModules(t *testing.T) {
+func requireProjectModules(t *testing.T, dir string) {
 	t.Helper()
 	npm := requireTool(t, "npm")
-	npmOnce.Do(func() {
-		if installedMatchesLock() {
+	v, _ := npmResults.LoadOrStore(dir, &npmResult{})
+	r := v.(*npmResult)
+	r.once.Do(func() {
+		if installedMatchesLock(dir) {
 			return
 		}
 		cmd := exec.Command(npm, "ci", "--no-audit", "--no-fund")
-		cmd.Dir = nodeDir
-		npmOut, npmErr = cmd.CombinedOutput()
+		cmd.Dir = dir
+		r.out, r.err = cmd.CombinedOutput()
 	})
-	require.NoErrorf(t, npmErr, "npm ci in interop/betterauth failed (needs registry access):\n%s", npmOut)
+	require.NoErrorf(t, r.err, "npm ci in interop/%s failed (needs registry access):\n%s", dir, r.out)
 }
 
 // installedMatchesLock compares package-lock.json with the hidden lockfile
 // npm keeps in node_modules: every locked package installed at its version.
-func installedMatchesLock() bool {
+func installedMatchesLock(dir string) bool {
 	type lock struct {
 		Packages map[string]struct {
 			Version  string `json:"version"`
@@ -130,11 +149,11 @@ func installedMatchesLock() bool {
 		b, err := os.ReadFile(p)
 		return l, err == nil && json.Unmarshal(b, &l) == nil
 	}
-	want, ok := read(filepath.Join(nodeDir, "package-lock.json"))
+	want, ok := read(filepath.Join(dir, "package-lock.json"))
 	if !ok {
 		return false
 	}
-	have, ok := read(filepath.Join(nodeDir, "node_modules", ".package-lock.json"))
+	have, ok := read(filepath.Join(dir, "node_modules", ".package-lock.json"))
 	if !ok {
 		return false
 	}
@@ -153,50 +172,175 @@ func installedMatchesLock() bool {
 	return true
 }
 
+// lockedVersion is the version of package name that a project's lockfile pins.
+func lockedVersion(t *testing.T, dir, name string) string {
+	t.Helper()
+	var l struct {
+		Packages map[string]struct {
+			Version string `json:"version"`
+		} `json:"packages"`
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "package-lock.json"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &l))
+	v := l.Packages["node_modules/"+name].Version
+	require.NotEmptyf(t, v, "interop/%s/package-lock.json pins no %s", dir, name)
+	return v
+}
+
+// projectName names a project's subtest by the Better Auth release it runs.
+func projectName(t *testing.T, dir string) string {
+	return "better-auth@" + lockedVersion(t, dir, "better-auth")
+}
+
+// suiteDir returns the directory to run a project's suites in. nodeDir holds
+// them; for another project they are copied (test/*.ts, iam.ts, tsconfig.json)
+// into a fresh directory inside it, so that Node resolves that project's
+// node_modules. Removed when the test ends.
+func suiteDir(t *testing.T, project string) string {
+	t.Helper()
+	if project == nodeDir {
+		return nodeDir
+	}
+	dir, err := os.MkdirTemp(project, ".suite-")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "test"), 0o755))
+	tests, err := filepath.Glob(filepath.Join(nodeDir, "test", "*.ts"))
+	require.NoError(t, err)
+	files := []string{schema.BetterAuthModuleFile, "tsconfig.json"}
+	for _, f := range tests {
+		files = append(files, filepath.Join("test", filepath.Base(f)))
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join(nodeDir, f))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, f), b, 0o644))
+	}
+	return dir
+}
+
 // nodeRun is what one run of the Node suite produced.
 type nodeRun struct {
 	Output    string         // the suite's TAP/spec output
 	Artefacts map[string]any // what the scenarios wrote for Go to verify
 }
 
-// runNodeSuite runs the Node scenarios against the database at url. fixtures,
-// when not nil, is written to JSON and handed to the suite (Go-made rows the
-// Node side should accept). The test fails with the suite's output when any
-// scenario fails.
-func runNodeSuite(t *testing.T, url string, fixtures any) nodeRun {
+// nodeStep is a point in the middle of a Node run where Go takes over: Node
+// writes <Name>.json into the handshake directory and waits; Check runs (in
+// the test goroutine) with that data, and what it returns is Node's answer
+// (<Name>.ack).
+type nodeStep struct {
+	Name  string
+	Check func(t *testing.T, data json.RawMessage) any
+}
+
+// nodeSuite says which suite to run where.
+type nodeSuite struct {
+	Project  string // nodeDir or latestDir
+	File     string // test file, relative to the project
+	URL      string // the database
+	Fixtures any    // when not nil, written to JSON and handed to the suite (Go-made rows Node should accept)
+	Steps    []nodeStep
+}
+
+// lockedBuffer is an io.Writer safe for the child's output and a reader.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// runNode runs one Node suite, taking the steps in order while it runs.
+func runNode(t *testing.T, s nodeSuite) nodeRun {
 	t.Helper()
 	node := requireNode(t)
-	requireNodeModules(t)
+	requireProjectModules(t, s.Project)
 	dir := t.TempDir()
 	artefactsPath := filepath.Join(dir, "artefacts.json")
 	env := append(os.Environ(),
-		"IAM_DATABASE_URL="+url,
+		"IAM_DATABASE_URL="+s.URL,
 		"IAM_INTEROP_ARTEFACTS="+artefactsPath,
 		// A non-UTC process time zone proves the timestamptz mapping does not shift values.
 		"TZ=America/New_York",
 		"NODE_ENV=test",
 	)
-	if fixtures != nil {
-		b, err := json.Marshal(fixtures)
+	if s.Fixtures != nil {
+		b, err := json.Marshal(s.Fixtures)
 		require.NoError(t, err)
 		p := filepath.Join(dir, "fixtures.json")
 		require.NoError(t, os.WriteFile(p, b, 0o600))
 		env = append(env, "IAM_INTEROP_FIXTURES="+p)
 	}
+	handshake := filepath.Join(dir, "handshake")
+	require.NoError(t, os.Mkdir(handshake, 0o700))
+	env = append(env, "IAM_INTEROP_HANDSHAKE="+handshake)
 	// A guard against a hung child only; no assertion depends on time.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=1", "test/scenarios.test.ts")
-	cmd.Dir = nodeDir
+	cmd := exec.CommandContext(ctx, node, "--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=1", s.File)
+	cmd.Dir = suiteDir(t, s.Project)
 	cmd.Env = env
-	out, err := cmd.CombinedOutput()
-	require.NoErrorf(t, err, "the Better Auth interop suite failed; rerun it with\n  go test ./interop/ -run %s -v\noutput:\n%s", t.Name(), out)
-	if testing.Verbose() {
-		t.Logf("Better Auth interop suite:\n%s", out)
+	var out lockedBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	require.NoError(t, cmd.Start())
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	rerun := fmt.Sprintf("rerun it with\n  go test ./interop/ -run '%s' -v", t.Name())
+	var exitErr error
+	exited := false
+	for _, step := range s.Steps {
+		data, ok := waitForStep(filepath.Join(handshake, step.Name+".json"), done, &exitErr)
+		if !ok {
+			exited = true
+			t.Fatalf("the Node suite ended (%v) before step %q; %s\noutput:\n%s", exitErr, step.Name, rerun, out.String())
+		}
+		answer := step.Check(t, data)
+		b, err := json.Marshal(answer)
+		require.NoError(t, err)
+		tmp := filepath.Join(handshake, step.Name+".ack.tmp")
+		require.NoError(t, os.WriteFile(tmp, b, 0o600))
+		require.NoError(t, os.Rename(tmp, filepath.Join(handshake, step.Name+".ack")))
 	}
-	run := nodeRun{Output: string(out), Artefacts: map[string]any{}}
+	if !exited {
+		exitErr = <-done
+	}
+	require.NoErrorf(t, exitErr, "the Better Auth interop suite (%s in interop/%s) failed; %s\noutput:\n%s", s.File, s.Project, rerun, out.String())
+	if testing.Verbose() {
+		t.Logf("Better Auth interop suite (%s, interop/%s):\n%s", s.File, s.Project, out.String())
+	}
+	run := nodeRun{Output: out.String(), Artefacts: map[string]any{}}
 	b, err := os.ReadFile(artefactsPath)
-	require.NoErrorf(t, err, "the suite wrote no artefacts file; output:\n%s", out)
+	require.NoErrorf(t, err, "the suite wrote no artefacts file; output:\n%s", run.Output)
 	require.NoError(t, json.Unmarshal(b, &run.Artefacts))
 	return run
+}
+
+// waitForStep waits until Node wrote path (renamed into place, so complete)
+// or the process ended.
+func waitForStep(path string, done <-chan error, exitErr *error) (json.RawMessage, bool) {
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if b, err := os.ReadFile(path); err == nil {
+			return b, true
+		}
+		select {
+		case err := <-done:
+			*exitErr = err
+			return nil, false
+		case <-tick.C:
+		}
+	}
 }

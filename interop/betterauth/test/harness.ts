@@ -19,6 +19,7 @@ import { adminAc, defaultStatements, memberAc, ownerAc } from "better-auth/plugi
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { schema, withIam } from "../iam.ts";
+import { versions } from "./versions.ts";
 
 const url = process.env.IAM_DATABASE_URL;
 if (!url) {
@@ -171,7 +172,10 @@ export function idPattern(table: string): RegExp {
 }
 
 /** Artefacts collected for the Go side (cookies, passwords, keys, TOTP secrets ...). */
-export const artefacts: Record<string, unknown> = { secret, baseURL };
+export const artefacts: Record<string, unknown> = {
+  secret, baseURL,
+  versions: versions(["better-auth", "@better-auth/core", "@better-auth/passkey", "@better-auth/api-key", "@better-auth/sso", "@better-auth/stripe"]),
+};
 
 /** writeArtefacts stores the artefacts where the Go test asked for them. */
 export function writeArtefacts() {

@@ -15,7 +15,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -31,6 +31,7 @@ import { getTableColumns, getTableName } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { schema, withIam } from "../iam.ts";
+import { versions } from "./versions.ts";
 
 const url = process.env.IAM_DATABASE_URL;
 if (!url) throw new Error("IAM_DATABASE_URL is not set: run this suite through `go test ./interop/ -run OAuth` (it migrates a fresh database)");
@@ -192,8 +193,7 @@ const handshakeDir = process.env.IAM_INTEROP_HANDSHAKE;
 async function handshake(step: string, data: unknown): Promise<any> {
   if (!handshakeDir) return null;
   writeFileSync(join(handshakeDir, step + ".json.tmp"), JSON.stringify(data));
-  // rename-free atomic enough: Go reads <step>.json only after this second write
-  writeFileSync(join(handshakeDir, step + ".json"), JSON.stringify(data));
+  renameSync(join(handshakeDir, step + ".json.tmp"), join(handshakeDir, step + ".json")); // Go sees it complete
   const ack = join(handshakeDir, step + ".ack");
   // A guard against a Go side that died; no assertion depends on the time.
   for (let i = 0; i < 6000 && !existsSync(ack); i++) await sleep(50);
@@ -203,7 +203,10 @@ async function handshake(step: string, data: unknown): Promise<any> {
 
 /** issuer is Better Auth's base URL with its base path: the JWT iss and the RFC 9207 iss. */
 const issuer = api;
-const artefacts: Record<string, any> = { baseURL, issuer, resource, secret };
+const artefacts: Record<string, any> = {
+  baseURL, issuer, resource, secret,
+  versions: versions(["better-auth", "@better-auth/core", "@better-auth/oauth-provider", "@better-auth/scim", "@better-auth/test-utils"]),
+};
 
 // ---- the scenarios ----
 
