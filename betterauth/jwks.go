@@ -435,52 +435,20 @@ type JWTClaims struct {
 const maxJWTLen = 16 << 10
 
 // VerifyJWT verifies a compact JWS signed by a jwt plugin key (EdDSA, ES256,
-// ES384, ES512, RS256; the header's alg must equal the key's alg) and checks
+// ES384, ES512, PS256, RS256; the header's alg must equal the key's alg) and checks
 // exp (required), nbf, and the issuer and audience in opts. Errors match
 // [ErrMalformed], [ErrInvalidSignature] (also for an unknown kid) or
 // [ErrExpired].
 func VerifyJWT(token string, ks *KeySet, now time.Time, opts JWTOptions) (*JWTClaims, error) {
-	if len(token) > maxJWTLen {
-		return nil, inputErr("jwt", "max_length", ErrMalformed)
-	}
-	h64, rest, ok := strings.Cut(token, ".")
-	p64, s64, ok2 := strings.Cut(rest, ".")
-	if !ok || !ok2 || strings.IndexByte(s64, '.') >= 0 {
-		return nil, inputErr("jwt", "compact_format", ErrMalformed)
-	}
-	hb, err := base64.RawURLEncoding.DecodeString(h64)
+	_, pb, err := verifyCompact(token, "jwt", inputErr, func(kid string) (JWK, error) {
+		k, ok := ks.Key(kid)
+		if !ok {
+			return JWK{}, inputErr("jwt.header.kid", "known_key", ErrInvalidSignature)
+		}
+		return k, nil
+	})
 	if err != nil {
-		return nil, inputErr("jwt.header", "base64url", ErrMalformed)
-	}
-	var hdr struct {
-		Alg  string `json:"alg"`
-		Kid  string `json:"kid"`
-		Crit []any  `json:"crit"`
-	}
-	if err := json.Unmarshal(hb, &hdr); err != nil {
-		return nil, inputErr("jwt.header", "json", ErrMalformed)
-	}
-	if hdr.Crit != nil {
-		return nil, inputErr("jwt.header.crit", "unsupported", ErrMalformed)
-	}
-	sig, err := base64.RawURLEncoding.DecodeString(s64)
-	if err != nil {
-		return nil, inputErr("jwt.signature", "base64url", ErrMalformed)
-	}
-	k, ok := ks.Key(hdr.Kid)
-	if !ok {
-		return nil, inputErr("jwt.header.kid", "known_key", ErrInvalidSignature)
-	}
-	if hdr.Alg != k.Alg {
-		return nil, inputErr("jwt.header.alg", "matches_key", ErrInvalidSignature)
-	}
-	signed := token[:len(h64)+1+len(p64)]
-	if !verifyJWS(hdr.Alg, k.Key, []byte(signed), sig) {
-		return nil, inputErr("jwt.signature", "verify", ErrInvalidSignature)
-	}
-	pb, err := base64.RawURLEncoding.DecodeString(p64)
-	if err != nil {
-		return nil, inputErr("jwt.payload", "base64url", ErrMalformed)
+		return nil, err
 	}
 	var p struct {
 		Sub string          `json:"sub"`
@@ -533,6 +501,60 @@ func VerifyJWT(token string, ks *KeySet, now time.Time, opts JWTOptions) (*JWTCl
 	return c, nil
 }
 
+// jwsHeader holds the protected header members this package reads.
+type jwsHeader struct {
+	Alg  string  `json:"alg"`
+	Kid  string  `json:"kid"`
+	Typ  *string `json:"typ"`
+	Crit []any   `json:"crit"`
+}
+
+// verifyCompact checks a compact JWS: its shape, a header without crit,
+// the key key(kid) returns, the header's alg equal to the key's, and the
+// signature. It returns the header and the decoded payload, which only a
+// verified signature lets it read. Errors are made with mk under field.
+func verifyCompact(token, field string, mk func(field, rule string, sentinel error) error, key func(kid string) (JWK, error)) (jwsHeader, []byte, error) {
+	var hdr jwsHeader
+	if len(token) > maxJWTLen {
+		return hdr, nil, mk(field, "max_length", ErrMalformed)
+	}
+	h64, rest, ok := strings.Cut(token, ".")
+	p64, s64, ok2 := strings.Cut(rest, ".")
+	if !ok || !ok2 || strings.IndexByte(s64, '.') >= 0 {
+		return hdr, nil, mk(field, "compact_format", ErrMalformed)
+	}
+	hb, err := base64.RawURLEncoding.DecodeString(h64)
+	if err != nil {
+		return hdr, nil, mk(field+".header", "base64url", ErrMalformed)
+	}
+	if err := json.Unmarshal(hb, &hdr); err != nil {
+		return hdr, nil, mk(field+".header", "json", ErrMalformed)
+	}
+	if hdr.Crit != nil {
+		return hdr, nil, mk(field+".header.crit", "unsupported", ErrMalformed)
+	}
+	sig, err := base64.RawURLEncoding.DecodeString(s64)
+	if err != nil {
+		return hdr, nil, mk(field+".signature", "base64url", ErrMalformed)
+	}
+	k, err := key(hdr.Kid)
+	if err != nil {
+		return hdr, nil, err
+	}
+	if hdr.Alg != k.Alg {
+		return hdr, nil, mk(field+".header.alg", "matches_key", ErrInvalidSignature)
+	}
+	signed := token[:len(h64)+1+len(p64)]
+	if !verifyJWS(hdr.Alg, k.Key, []byte(signed), sig) {
+		return hdr, nil, mk(field+".signature", "verify", ErrInvalidSignature)
+	}
+	pb, err := base64.RawURLEncoding.DecodeString(p64)
+	if err != nil {
+		return hdr, nil, mk(field+".payload", "base64url", ErrMalformed)
+	}
+	return hdr, pb, nil
+}
+
 func unixSeconds(f float64) time.Time {
 	if f > 1e12 || f < -1e12 {
 		f = 1e12
@@ -566,11 +588,15 @@ func verifyJWS(alg string, key crypto.PublicKey, signed, sig []byte) bool {
 		r, s := new(big.Int).SetBytes(sig[:size]), new(big.Int).SetBytes(sig[size:])
 		return ecdsa.Verify(k, digest, r, s)
 	case *rsa.PublicKey:
-		if alg != "RS256" {
-			return false
-		}
 		d := sha256.Sum256(signed)
-		return rsa.VerifyPKCS1v15(k, crypto.SHA256, d[:], sig) == nil
+		switch alg {
+		case "RS256":
+			return rsa.VerifyPKCS1v15(k, crypto.SHA256, d[:], sig) == nil
+		case "PS256":
+			// RFC 7518 3.5: MGF1 with SHA-256, salt as long as the hash.
+			return rsa.VerifyPSS(k, crypto.SHA256, d[:], sig, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash}) == nil
+		}
+		return false
 	}
 	return false
 }
