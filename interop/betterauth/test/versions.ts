@@ -4,9 +4,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** installedVersion finds the package.json of the package an import of name resolves to. */
+/**
+ * installedVersion finds the package.json of the package an import of name (or of
+ * one of its subpaths, for packages without a main export) resolves to.
+ */
 export function installedVersion(name: string): string {
-  let dir = dirname(fileURLToPath(import.meta.resolve(name)));
+  const entry = name === "@better-auth/test-utils" ? name + "/scim" : name;
+  let dir = dirname(fileURLToPath(import.meta.resolve(entry)));
   for (;;) {
     const p = join(dir, "package.json");
     if (existsSync(p)) {
