@@ -23,7 +23,7 @@ type verifyFixture struct {
 	org  domain.Organization
 }
 
-func newVerifyFixture(t *testing.T) verifyFixture {
+func newVerifyFixture(t testing.TB) verifyFixture {
 	t.Helper()
 	ctx := context.Background()
 	url := pgtest.NewDatabase(t)
