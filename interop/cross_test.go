@@ -124,18 +124,24 @@ func artefact(t *testing.T, a map[string]any, path string) string {
 // TestBetterAuthRunsEveryScenarioAndSharesTheDatabaseWithGo runs the Node
 // suite once on a freshly migrated database (plus the rows Go made), as the
 // documented iam_auth login, then verifies in Go what Better Auth wrote.
-// It runs on every supported Better Auth release (nodeProjects).
+// It runs on every supported Better Auth release (nodeProjects) with withIam
+// (Drizzle), and on the pinned release also with withIamKysely (Better Auth's
+// Kysely adapter on the pg.Pool), each on a database of its own.
 func TestBetterAuthRunsEveryScenarioAndSharesTheDatabaseWithGo(t *testing.T) {
 	t.Parallel()
 	for _, project := range nodeProjects {
 		t.Run(projectName(t, project), func(t *testing.T) {
 			t.Parallel()
-			testEveryScenario(t, project)
+			testEveryScenario(t, project, adapterDrizzle)
 		})
 	}
+	t.Run(projectName(t, nodeDir)+" "+adapterKysely, func(t *testing.T) {
+		t.Parallel()
+		testEveryScenario(t, nodeDir, adapterKysely)
+	})
 }
 
-func testEveryScenario(t *testing.T, project string) {
+func testEveryScenario(t *testing.T, project, adapter string) {
 	superURL := pgtest.NewDatabase(t)
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, superURL)
@@ -145,8 +151,9 @@ func testEveryScenario(t *testing.T, project string) {
 	writeStoreFixtures(t, superURL, &fixtures)
 
 	// Node: signs in as Go's user, verifies Go's API key, and runs every scenario.
-	run := runNode(t, nodeSuite{Project: project, File: "test/scenarios.test.ts", URL: betterAuthURL(t, superURL), Fixtures: fixtures})
+	run := runNode(t, nodeSuite{Project: project, File: "test/scenarios.test.ts", Adapter: adapter, URL: betterAuthURL(t, superURL), Fixtures: fixtures})
 	a := run.Artefacts
+	require.Equal(t, adapter, artefact(t, a, "adapter"), "Better Auth ran on another adapter than IAM_BETTER_AUTH_ADAPTER asked for")
 	require.Equal(t, lockedVersion(t, project, "better-auth"), artefact(t, a, "versions.better-auth"), "the run loaded the release the lockfile pins")
 	require.Equal(t, "iam_auth", artefact(t, a, "connection.role"), "Better Auth must work as iam_auth, not as a superuser")
 

@@ -235,10 +235,18 @@ type nodeStep struct {
 	Check func(t *testing.T, data json.RawMessage) any
 }
 
+// The Better Auth adapters the scenarios run on (IAM_BETTER_AUTH_ADAPTER):
+// withIam's Drizzle adapter and withIamKysely's built-in Kysely adapter.
+const (
+	adapterDrizzle = "drizzle"
+	adapterKysely  = "kysely"
+)
+
 // nodeSuite says which suite to run where.
 type nodeSuite struct {
 	Project  string // nodeDir or latestDir
 	File     string // test file, relative to the project
+	Adapter  string // adapterDrizzle (also when "") or adapterKysely
 	URL      string // the database
 	Fixtures any    // when not nil, written to JSON and handed to the suite (Go-made rows Node should accept)
 	Steps    []nodeStep
@@ -275,6 +283,7 @@ func runNode(t *testing.T, s nodeSuite) nodeRun {
 		// A non-UTC process time zone proves the timestamptz mapping does not shift values.
 		"TZ=America/New_York",
 		"NODE_ENV=test",
+		"IAM_BETTER_AUTH_ADAPTER="+adapterOr(s.Adapter),
 	)
 	if s.Fixtures != nil {
 		b, err := json.Marshal(s.Fixtures)
@@ -325,6 +334,14 @@ func runNode(t *testing.T, s nodeSuite) nodeRun {
 	require.NoErrorf(t, err, "the suite wrote no artefacts file; output:\n%s", run.Output)
 	require.NoError(t, json.Unmarshal(b, &run.Artefacts))
 	return run
+}
+
+// adapterOr is adapter, or adapterDrizzle for "".
+func adapterOr(adapter string) string {
+	if adapter == "" {
+		return adapterDrizzle
+	}
+	return adapter
 }
 
 // waitForStep waits until Node wrote path (renamed into place, so complete)

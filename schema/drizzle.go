@@ -40,6 +40,14 @@ type drizzleTable struct {
 	Name    string // SQL table name
 	Model   string // Better Auth model name, "" when Better Auth has none
 	Columns []drizzleColumn
+	Indexes []drizzleIndex
+}
+
+// drizzleIndex is an index of the table (not the primary key's, not partial).
+type drizzleIndex struct {
+	Name    string
+	Columns []string // SQL column names
+	Unique  bool
 }
 
 // drizzleColumn is one column as the renderer sees it.
@@ -111,7 +119,7 @@ func tsString(s string) string { return strconv.Quote(s) }
 
 // tsReserved lists identifiers a table key must not shadow in the module.
 var tsReserved = map[string]bool{
-	"schema": true, "withIam": true, "relations": true, "iamGenerateId": true, "uuidv7": true, "iamTableOfModel": true,
+	"schema": true, "withIam": true, "withIamKysely": true, "iamModels": true, "iamPluginRenamed": true, "relations": true, "iamGenerateId": true, "uuidv7": true, "iamTableOfModel": true,
 	"sql": true, "pgTable": true, "pgEnum": true, "text": true, "boolean": true, "integer": true,
 	"bigint": true, "timestamp": true, "jsonb": true, "uuid": true, "drizzleAdapter": true,
 	"default": true, "delete": true, "new": true, "class": true, "function": true, "import": true,
@@ -386,7 +394,7 @@ func (m drizzleModule) render() ([]byte, error) {
 //   const db = drizzle(new Pool({ connectionString }), { schema });
 //   export const auth = betterAuth(withIam({ plugins: [organization(), ...] }, db));
 // The connection's role must bypass row-level security (iam_auth); see docs/betterauth.md.
-import type { BetterAuthOptions } from "better-auth";
+import type { BetterAuthOptions, BetterAuthPlugin } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { relations, sql } from "drizzle-orm";
 import { ` + strings.Join(builders, ", ") + ` } from "drizzle-orm/pg-core";
@@ -464,10 +472,89 @@ import { ` + strings.Join(builders, ", ") + ` } from "drizzle-orm/pg-core";
 			fmt.Fprintf(&b, "  %s: %s,\n", t.Model, tsString(t.Name))
 		}
 	}
+	b.WriteString("};\n\n")
+
+	b.WriteString(tsIamModelType)
+	b.WriteString("/**\n * iamModels maps each Better Auth model to its iam table (modelName) and each of its fields\n * to the iam column (fieldName): the renames withIamKysely hands to Better Auth's Kysely adapter,\n * with the required columns a trigger fills and the iam indexes on Better Auth's fields.\n */\n")
+	b.WriteString("export const iamModels: Readonly<Record<string, IamModel>> = {\n")
+	for _, t := range m.Tables {
+		if t.Model == "" {
+			continue
+		}
+		var fields, filled, indexes []string
+		field := map[string]bool{}
+		for _, c := range t.Columns {
+			switch {
+			case c.Field != "":
+				field[c.Name] = true
+				if c.Field != "id" {
+					fields = append(fields, c.Field+": "+tsString(c.Name))
+				}
+			case c.NotNull && c.Default == "" && c.Identity == "" && c.DBDerived:
+				// Required, no default, filled by a trigger: Better Auth must know the
+				// column exists (its database check refuses required columns it never
+				// writes) and never write it.
+				filled = append(filled, fmt.Sprintf("%s: { column: %s, type: %s }", c.key(), tsString(c.Name), tsString(baTypeOf(c))))
+			}
+		}
+	indexLoop:
+		for _, ix := range t.Indexes {
+			cols := make([]string, len(ix.Columns))
+			for i, c := range ix.Columns {
+				if !field[c] {
+					continue indexLoop // Better Auth can only declare indexes on its fields
+				}
+				cols[i] = tsString(c)
+			}
+			indexes = append(indexes, fmt.Sprintf("{ name: %s, columns: [%s], unique: %t }", tsString(ix.Name), strings.Join(cols, ", "), ix.Unique))
+		}
+		fmt.Fprintf(&b, "  %s: {\n    modelName: %s,\n    fields: { %s },\n", t.Model, tsString(t.Name), strings.Join(fields, ", "))
+		if len(filled) > 0 {
+			fmt.Fprintf(&b, "    filledByDatabase: { %s },\n", strings.Join(filled, ", "))
+		}
+		if len(indexes) > 0 {
+			b.WriteString("    indexes: [\n")
+			for _, ix := range indexes {
+				b.WriteString("      " + ix + ",\n")
+			}
+			b.WriteString("    ],\n")
+		}
+		b.WriteString("  },\n")
+	}
 	b.WriteString("};\n")
 	b.WriteString(tsRuntime)
 	return b.Bytes(), nil
 }
+
+// baTypeOf is the Better Auth field type of a column without Better Auth metadata.
+func baTypeOf(c drizzleColumn) string {
+	switch strings.ToLower(c.PGType) {
+	case "boolean", "bool":
+		return "boolean"
+	case "integer", "int", "int4", "bigint", "int8":
+		return "number"
+	case "timestamptz", "timestamp with time zone":
+		return "date"
+	case "jsonb":
+		return "json"
+	}
+	return "string"
+}
+
+// tsIamModelType declares the shape of iamModels.
+const tsIamModelType = `/** IamModel is a Better Auth model as the iam schema stores it. */
+export type IamModel = {
+  /** the iam table */
+  readonly modelName: string;
+  /** Better Auth field name -> iam column */
+  readonly fields: Readonly<Record<string, string>>;
+  /** required columns Better Auth never writes, filled by a trigger (key: the field name Better Auth is told) */
+  readonly filledByDatabase?: Readonly<Record<string, { readonly column: string; readonly type: "string" | "number" | "boolean" | "date" | "json" }>>;
+  /** the iam indexes on Better Auth's columns, by name */
+  readonly indexes?: readonly { readonly name: string; readonly columns: readonly string[]; readonly unique: boolean }[];
+};
+
+`
 
 // tsRuntime is the hand-written part of the module: UUIDv7, id generation and withIam.
 const tsRuntime = `
@@ -511,6 +598,79 @@ export function withIam<O extends BetterAuthOptions>(
     ...options,
     database: drizzleAdapter(db, { provider: "pg", schema, transaction: true }),
     session: { ...options.session, storeSessionInDatabase: true },
+    advanced: {
+      ...advanced,
+      database: { ...advanced.database, generateId: iamGenerateId },
+    },
+  };
+}
+
+/** iamCoreModel is the options of a core model (user, session, ...) with the iam table and column names. */
+function iamCoreModel<M extends { modelName?: string; fields?: object }>(model: string, options: M | undefined): M {
+  const m = iamModels[model];
+  return { ...options, modelName: m.modelName, fields: { ...options?.fields, ...m.fields } } as M;
+}
+
+/**
+ * iamPluginRenamed returns the plugin with the iam table and column names in its schema:
+ * every model the iam schema has gets its modelName, every field the iam table has gets
+ * its fieldName. Models and fields the iam schema lacks are left as the plugin declares
+ * them, so Better Auth's schema check names them. Required columns a trigger fills
+ * (filledByDatabase) become fields Better Auth neither writes nor returns, and the
+ * plugin's unnamed indexes take the name of the iam index on the same columns.
+ */
+export function iamPluginRenamed<P extends BetterAuthPlugin>(plugin: P): P {
+  if (!plugin.schema) return plugin;
+  const schema: Record<string, any> = {};
+  for (const [key, model] of Object.entries(plugin.schema)) {
+    const m = iamModels[key];
+    if (!m) {
+      schema[key] = model;
+      continue;
+    }
+    const fields: Record<string, any> = {};
+    for (const [name, field] of Object.entries(model.fields ?? {})) {
+      fields[name] = m.fields[name] ? { ...field, fieldName: m.fields[name] } : field;
+    }
+    for (const [name, f] of Object.entries(m.filledByDatabase ?? {})) {
+      fields[name] ??= { type: f.type, fieldName: f.column, required: false, input: false, returned: false };
+    }
+    const column = (name: string) => fields[name]?.fieldName ?? name;
+    const indexes = model.indexes?.map((ix) => {
+      if (ix.name) return ix;
+      const cols = ix.fields.map(column);
+      const ours = m.indexes?.find((o) => o.unique === !!ix.unique && o.columns.length === cols.length && o.columns.every((c, i) => c === cols[i]));
+      return ours ? { ...ix, name: ours.name } : ix;
+    });
+    schema[key] = { ...model, modelName: m.modelName, fields, ...(indexes ? { indexes } : {}) };
+  }
+  return { ...plugin, schema };
+}
+
+/**
+ * withIamKysely is withIam for Better Auth's built-in Kysely adapter (database: a pg.Pool,
+ * Better Auth's default): instead of a Drizzle schema it hands Better Auth the iam names as
+ * modelName/fields renames, for the core models, the rate limit table and every plugin's
+ * schema (iamModels), plus the same iam ids and sessions in the database. Better Auth's
+ * getMigrations then finds nothing to create on a migrated database; never run it with
+ * migrations of its own: the iam migrations own the schema.
+ * Pass the pg.Pool (or Kysely instance) that connects as a role that bypasses row-level
+ * security (a login whose sessions SET role iam_auth).
+ */
+export function withIamKysely<O extends BetterAuthOptions>(
+  options: O,
+  database: Exclude<NonNullable<BetterAuthOptions["database"]>, (...args: any[]) => any>,
+): O & { database: typeof database } {
+  const advanced = options.advanced ?? {};
+  return {
+    ...options,
+    database,
+    user: iamCoreModel("user", options.user),
+    session: { ...iamCoreModel("session", options.session), storeSessionInDatabase: true },
+    account: iamCoreModel("account", options.account),
+    verification: iamCoreModel("verification", options.verification),
+    rateLimit: iamCoreModel("rateLimit", options.rateLimit),
+    plugins: options.plugins?.map(iamPluginRenamed),
     advanced: {
       ...advanced,
       database: { ...advanced.database, generateId: iamGenerateId },

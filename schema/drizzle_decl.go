@@ -62,6 +62,12 @@ func drizzleModuleOf(s *Schema) (drizzleModule, error) {
 				}
 				dt.Columns = append(dt.Columns, dc)
 			}
+			for _, ix := range t.Indexes {
+				if ix.Primary || ix.Where != "" {
+					continue
+				}
+				dt.Indexes = append(dt.Indexes, drizzleIndex{Name: ix.Name, Columns: append([]string(nil), ix.Columns...), Unique: ix.IsUnique})
+			}
 			m.Tables = append(m.Tables, dt)
 		}
 	}

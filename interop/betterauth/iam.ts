@@ -5,7 +5,7 @@
 //   const db = drizzle(new Pool({ connectionString }), { schema });
 //   export const auth = betterAuth(withIam({ plugins: [organization(), ...] }, db));
 // The connection's role must bypass row-level security (iam_auth); see docs/betterauth.md.
-import type { BetterAuthOptions } from "better-auth";
+import type { BetterAuthOptions, BetterAuthPlugin } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { relations, sql } from "drizzle-orm";
 import { bigint, boolean, integer, jsonb, pgEnum, pgTable, text, timestamp, type AnyPgColumn } from "drizzle-orm/pg-core";
@@ -780,6 +780,226 @@ export const iamTableOfModel: Readonly<Record<string, string>> = {
   oauthConsent: "iam_oauth_consent",
 };
 
+/** IamModel is a Better Auth model as the iam schema stores it. */
+export type IamModel = {
+  /** the iam table */
+  readonly modelName: string;
+  /** Better Auth field name -> iam column */
+  readonly fields: Readonly<Record<string, string>>;
+  /** required columns Better Auth never writes, filled by a trigger (key: the field name Better Auth is told) */
+  readonly filledByDatabase?: Readonly<Record<string, { readonly column: string; readonly type: "string" | "number" | "boolean" | "date" | "json" }>>;
+  /** the iam indexes on Better Auth's columns, by name */
+  readonly indexes?: readonly { readonly name: string; readonly columns: readonly string[]; readonly unique: boolean }[];
+};
+
+/**
+ * iamModels maps each Better Auth model to its iam table (modelName) and each of its fields
+ * to the iam column (fieldName): the renames withIamKysely hands to Better Auth's Kysely adapter,
+ * with the required columns a trigger fills and the iam indexes on Better Auth's fields.
+ */
+export const iamModels: Readonly<Record<string, IamModel>> = {
+  user: {
+    modelName: "shared_user",
+    fields: { createdAt: "created_at", updatedAt: "updated_at", name: "name", email: "email", emailVerified: "email_verified", image: "image", role: "role", banned: "banned", banReason: "ban_reason", banExpires: "ban_expires", isAnonymous: "is_anonymous", phoneNumber: "phone_number", phoneNumberVerified: "phone_number_verified", twoFactorEnabled: "two_factor_enabled", username: "username", displayUsername: "display_username", stripeCustomerId: "stripe_customer_id", lastLoginMethod: "last_login_method" },
+    indexes: [
+      { name: "user_email_idx", columns: ["email"], unique: false },
+    ],
+  },
+  organization: {
+    modelName: "shared_organization",
+    fields: { createdAt: "created_at", name: "name", slug: "slug", logo: "logo", metadata: "metadata", stripeCustomerId: "stripe_customer_id" },
+    indexes: [
+      { name: "organization_name_idx", columns: ["name"], unique: false },
+      { name: "organization_slug_idx", columns: ["slug"], unique: false },
+    ],
+  },
+  team: {
+    modelName: "shared_team",
+    fields: { organizationId: "organization_id", createdAt: "created_at", updatedAt: "updated_at", name: "name", memberCount: "member_count" },
+    indexes: [
+      { name: "team_organization_id_idx", columns: ["organization_id"], unique: false },
+      { name: "team_org_name_unique_idx", columns: ["organization_id", "name"], unique: true },
+      { name: "team_name_idx", columns: ["name"], unique: false },
+    ],
+  },
+  session: {
+    modelName: "shared_session",
+    fields: { createdAt: "created_at", updatedAt: "updated_at", expiresAt: "expires_at", token: "token", ipAddress: "ip_address", userAgent: "user_agent", userId: "user_id", impersonatedBy: "impersonated_by", activeOrganizationId: "active_organization_id", activeTeamId: "active_team_id" },
+    indexes: [
+      { name: "session_token_idx", columns: ["token"], unique: false },
+      { name: "session_user_id_idx", columns: ["user_id"], unique: false },
+      { name: "session_expires_at_idx", columns: ["expires_at"], unique: false },
+      { name: "session_user_expires_idx", columns: ["user_id", "expires_at"], unique: false },
+      { name: "session_active_org_idx", columns: ["active_organization_id"], unique: false },
+      { name: "session_active_team_idx", columns: ["active_team_id"], unique: false },
+      { name: "session_impersonated_by_idx", columns: ["impersonated_by"], unique: false },
+      { name: "session_user_org_active_idx", columns: ["user_id", "active_organization_id", "expires_at"], unique: false },
+    ],
+  },
+  account: {
+    modelName: "iam_account",
+    fields: { createdAt: "created_at", updatedAt: "updated_at", accountId: "account_id", providerId: "provider_id", userId: "user_id", accessToken: "access_token", refreshToken: "refresh_token", idToken: "id_token", accessTokenExpiresAt: "access_token_expires_at", refreshTokenExpiresAt: "refresh_token_expires_at", scope: "scope", password: "password" },
+    indexes: [
+      { name: "account_user_id_idx", columns: ["user_id"], unique: false },
+      { name: "account_provider_account_unique_idx", columns: ["provider_id", "account_id"], unique: true },
+      { name: "account_provider_id_idx", columns: ["provider_id"], unique: false },
+      { name: "account_user_provider_idx", columns: ["user_id", "provider_id"], unique: false },
+    ],
+  },
+  verification: {
+    modelName: "iam_verification",
+    fields: { createdAt: "created_at", updatedAt: "updated_at", identifier: "identifier", value: "value", expiresAt: "expires_at" },
+    indexes: [
+      { name: "verification_identifier_idx", columns: ["identifier"], unique: false },
+      { name: "verification_identifier_value_idx", columns: ["identifier", "value"], unique: false },
+      { name: "verification_expires_at_idx", columns: ["expires_at"], unique: false },
+      { name: "verification_active_idx", columns: ["identifier", "expires_at"], unique: false },
+    ],
+  },
+  member: {
+    modelName: "iam_member",
+    fields: { organizationId: "organization_id", createdAt: "created_at", userId: "user_id", role: "role" },
+    indexes: [
+      { name: "member_organization_id_idx", columns: ["organization_id"], unique: false },
+      { name: "member_user_id_idx", columns: ["user_id"], unique: false },
+      { name: "member_org_user_unique_idx", columns: ["organization_id", "user_id"], unique: true },
+      { name: "member_org_role_idx", columns: ["organization_id", "role"], unique: false },
+      { name: "member_role_idx", columns: ["role"], unique: false },
+    ],
+  },
+  teamMember: {
+    modelName: "iam_team_member",
+    fields: { createdAt: "created_at", teamId: "team_id", userId: "user_id", membershipKey: "membership_key" },
+    filledByDatabase: { organizationId: { column: "organization_id", type: "string" } },
+    indexes: [
+      { name: "team_member_team_id_idx", columns: ["team_id"], unique: false },
+      { name: "team_member_user_id_idx", columns: ["user_id"], unique: false },
+      { name: "team_member_team_user_unique_idx", columns: ["team_id", "user_id"], unique: true },
+    ],
+  },
+  invitation: {
+    modelName: "iam_invitation",
+    fields: { organizationId: "organization_id", createdAt: "created_at", email: "email", role: "role", teamId: "team_id", status: "status", expiresAt: "expires_at", inviterId: "inviter_id" },
+    indexes: [
+      { name: "invitation_organization_id_idx", columns: ["organization_id"], unique: false },
+      { name: "invitation_inviter_id_idx", columns: ["inviter_id"], unique: false },
+      { name: "invitation_email_idx", columns: ["email"], unique: false },
+      { name: "invitation_status_idx", columns: ["status"], unique: false },
+      { name: "invitation_expires_at_idx", columns: ["expires_at"], unique: false },
+    ],
+  },
+  organizationRole: {
+    modelName: "iam_organization_role",
+    fields: { organizationId: "organization_id", createdAt: "created_at", updatedAt: "updated_at", role: "role", permission: "permission" },
+    indexes: [
+      { name: "organization_role_organization_id_idx", columns: ["organization_id"], unique: false },
+      { name: "organization_role_org_role_unique_idx", columns: ["organization_id", "role"], unique: true },
+      { name: "organization_role_role_idx", columns: ["role"], unique: false },
+    ],
+  },
+  twoFactor: {
+    modelName: "iam_two_factor",
+    fields: { secret: "secret", backupCodes: "backup_codes", userId: "user_id", verified: "verified", failedVerificationCount: "failed_verification_count", lockedUntil: "locked_until" },
+    indexes: [
+      { name: "two_factor_user_id_unique_idx", columns: ["user_id"], unique: true },
+    ],
+  },
+  passkey: {
+    modelName: "iam_passkey",
+    fields: { createdAt: "created_at", name: "name", publicKey: "public_key", userId: "user_id", credentialID: "credential_id", counter: "counter", deviceType: "device_type", backedUp: "backed_up", transports: "transports", aaguid: "aaguid" },
+    indexes: [
+      { name: "passkey_user_id_idx", columns: ["user_id"], unique: false },
+      { name: "passkey_credential_id_unique_idx", columns: ["credential_id"], unique: true },
+    ],
+  },
+  apikey: {
+    modelName: "iam_apikey",
+    fields: { createdAt: "created_at", updatedAt: "updated_at", configId: "config_id", name: "name", start: "start", prefix: "prefix", key: "key", referenceId: "reference_id", refillInterval: "refill_interval", refillAmount: "refill_amount", lastRefillAt: "last_refill_at", enabled: "enabled", rateLimitEnabled: "rate_limit_enabled", rateLimitTimeWindow: "rate_limit_time_window", rateLimitMax: "rate_limit_max", requestCount: "request_count", remaining: "remaining", lastRequest: "last_request", expiresAt: "expires_at", permissions: "permissions", metadata: "metadata" },
+    indexes: [
+      { name: "apikey_key_unique_idx", columns: ["key"], unique: true },
+      { name: "apikey_reference_id_idx", columns: ["reference_id"], unique: false },
+      { name: "apikey_config_id_idx", columns: ["config_id"], unique: false },
+    ],
+  },
+  jwks: {
+    modelName: "iam_jwks",
+    fields: { createdAt: "created_at", publicKey: "public_key", privateKey: "private_key", expiresAt: "expires_at", alg: "alg", crv: "crv" },
+  },
+  deviceCode: {
+    modelName: "iam_device_code",
+    fields: { deviceCode: "device_code", userCode: "user_code", userId: "user_id", expiresAt: "expires_at", status: "status", lastPolledAt: "last_polled_at", pollingInterval: "polling_interval", clientId: "client_id", scope: "scope" },
+    indexes: [
+      { name: "device_code_device_code_unique_idx", columns: ["device_code"], unique: true },
+      { name: "device_code_user_code_unique_idx", columns: ["user_code"], unique: true },
+      { name: "device_code_user_id_idx", columns: ["user_id"], unique: false },
+      { name: "device_code_expires_at_idx", columns: ["expires_at"], unique: false },
+    ],
+  },
+  ssoProvider: {
+    modelName: "iam_sso_provider",
+    fields: { organizationId: "organization_id", issuer: "issuer", oidcConfig: "oidc_config", samlConfig: "saml_config", userId: "user_id", providerId: "provider_id", domain: "domain", domainVerified: "domain_verified" },
+    indexes: [
+      { name: "sso_provider_organization_id_idx", columns: ["organization_id"], unique: false },
+      { name: "sso_provider_user_id_idx", columns: ["user_id"], unique: false },
+      { name: "sso_provider_domain_idx", columns: ["domain"], unique: false },
+    ],
+  },
+  scimProvider: {
+    modelName: "iam_scim_provider",
+    fields: { organizationId: "organization_id", providerId: "provider_id", scimToken: "scim_token", userId: "user_id" },
+    indexes: [
+      { name: "scim_provider_organization_id_idx", columns: ["organization_id"], unique: false },
+      { name: "scim_provider_user_id_idx", columns: ["user_id"], unique: false },
+    ],
+  },
+  subscription: {
+    modelName: "iam_subscription",
+    fields: { plan: "plan", referenceId: "reference_id", stripeCustomerId: "stripe_customer_id", stripeSubscriptionId: "stripe_subscription_id", status: "status", periodStart: "period_start", periodEnd: "period_end", trialStart: "trial_start", trialEnd: "trial_end", cancelAtPeriodEnd: "cancel_at_period_end", cancelAt: "cancel_at", canceledAt: "canceled_at", endedAt: "ended_at", seats: "seats", billingInterval: "billing_interval", stripeScheduleId: "stripe_schedule_id" },
+    indexes: [
+      { name: "subscription_reference_id_idx", columns: ["reference_id"], unique: false },
+      { name: "subscription_stripe_subscription_id_idx", columns: ["stripe_subscription_id"], unique: false },
+    ],
+  },
+  walletAddress: {
+    modelName: "iam_wallet_address",
+    fields: { createdAt: "created_at", userId: "user_id", address: "address", chainId: "chain_id", isPrimary: "is_primary" },
+    indexes: [
+      { name: "wallet_address_user_chain_id_unique_idx", columns: ["user_id", "address", "chain_id"], unique: true },
+      { name: "wallet_address_address_chain_idx", columns: ["address", "chain_id"], unique: false },
+    ],
+  },
+  rateLimit: {
+    modelName: "iam_rate_limit",
+    fields: { key: "key", count: "count", lastRequest: "last_request" },
+    indexes: [
+      { name: "rate_limit_key_unique_idx", columns: ["key"], unique: true },
+    ],
+  },
+  oauthApplication: {
+    modelName: "iam_oauth_application",
+    fields: { createdAt: "created_at", updatedAt: "updated_at", name: "name", icon: "icon", metadata: "metadata", clientId: "client_id", clientSecret: "client_secret", redirectUrls: "redirect_urls", type: "type", disabled: "disabled", userId: "user_id" },
+    indexes: [
+      { name: "oauth_application_user_id_idx", columns: ["user_id"], unique: false },
+    ],
+  },
+  oauthAccessToken: {
+    modelName: "iam_oauth_access_token",
+    fields: { createdAt: "created_at", updatedAt: "updated_at", accessToken: "access_token", refreshToken: "refresh_token", accessTokenExpiresAt: "access_token_expires_at", refreshTokenExpiresAt: "refresh_token_expires_at", clientId: "client_id", userId: "user_id", scopes: "scopes" },
+    indexes: [
+      { name: "oauth_access_token_client_id_idx", columns: ["client_id"], unique: false },
+      { name: "oauth_access_token_user_id_idx", columns: ["user_id"], unique: false },
+    ],
+  },
+  oauthConsent: {
+    modelName: "iam_oauth_consent",
+    fields: { createdAt: "created_at", updatedAt: "updated_at", clientId: "client_id", userId: "user_id", scopes: "scopes", consentGiven: "consent_given" },
+    indexes: [
+      { name: "oauth_consent_client_id_idx", columns: ["client_id"], unique: false },
+      { name: "oauth_consent_user_id_idx", columns: ["user_id"], unique: false },
+    ],
+  },
+};
+
 /** uuidv7 returns a new RFC 9562 version 7 UUID (48-bit millisecond time, then random bits). */
 export function uuidv7(): string {
   const b = new Uint8Array(16);
@@ -820,6 +1040,79 @@ export function withIam<O extends BetterAuthOptions>(
     ...options,
     database: drizzleAdapter(db, { provider: "pg", schema, transaction: true }),
     session: { ...options.session, storeSessionInDatabase: true },
+    advanced: {
+      ...advanced,
+      database: { ...advanced.database, generateId: iamGenerateId },
+    },
+  };
+}
+
+/** iamCoreModel is the options of a core model (user, session, ...) with the iam table and column names. */
+function iamCoreModel<M extends { modelName?: string; fields?: object }>(model: string, options: M | undefined): M {
+  const m = iamModels[model];
+  return { ...options, modelName: m.modelName, fields: { ...options?.fields, ...m.fields } } as M;
+}
+
+/**
+ * iamPluginRenamed returns the plugin with the iam table and column names in its schema:
+ * every model the iam schema has gets its modelName, every field the iam table has gets
+ * its fieldName. Models and fields the iam schema lacks are left as the plugin declares
+ * them, so Better Auth's schema check names them. Required columns a trigger fills
+ * (filledByDatabase) become fields Better Auth neither writes nor returns, and the
+ * plugin's unnamed indexes take the name of the iam index on the same columns.
+ */
+export function iamPluginRenamed<P extends BetterAuthPlugin>(plugin: P): P {
+  if (!plugin.schema) return plugin;
+  const schema: Record<string, any> = {};
+  for (const [key, model] of Object.entries(plugin.schema)) {
+    const m = iamModels[key];
+    if (!m) {
+      schema[key] = model;
+      continue;
+    }
+    const fields: Record<string, any> = {};
+    for (const [name, field] of Object.entries(model.fields ?? {})) {
+      fields[name] = m.fields[name] ? { ...field, fieldName: m.fields[name] } : field;
+    }
+    for (const [name, f] of Object.entries(m.filledByDatabase ?? {})) {
+      fields[name] ??= { type: f.type, fieldName: f.column, required: false, input: false, returned: false };
+    }
+    const column = (name: string) => fields[name]?.fieldName ?? name;
+    const indexes = model.indexes?.map((ix) => {
+      if (ix.name) return ix;
+      const cols = ix.fields.map(column);
+      const ours = m.indexes?.find((o) => o.unique === !!ix.unique && o.columns.length === cols.length && o.columns.every((c, i) => c === cols[i]));
+      return ours ? { ...ix, name: ours.name } : ix;
+    });
+    schema[key] = { ...model, modelName: m.modelName, fields, ...(indexes ? { indexes } : {}) };
+  }
+  return { ...plugin, schema };
+}
+
+/**
+ * withIamKysely is withIam for Better Auth's built-in Kysely adapter (database: a pg.Pool,
+ * Better Auth's default): instead of a Drizzle schema it hands Better Auth the iam names as
+ * modelName/fields renames, for the core models, the rate limit table and every plugin's
+ * schema (iamModels), plus the same iam ids and sessions in the database. Better Auth's
+ * getMigrations then finds nothing to create on a migrated database; never run it with
+ * migrations of its own: the iam migrations own the schema.
+ * Pass the pg.Pool (or Kysely instance) that connects as a role that bypasses row-level
+ * security (a login whose sessions SET role iam_auth).
+ */
+export function withIamKysely<O extends BetterAuthOptions>(
+  options: O,
+  database: Exclude<NonNullable<BetterAuthOptions["database"]>, (...args: any[]) => any>,
+): O & { database: typeof database } {
+  const advanced = options.advanced ?? {};
+  return {
+    ...options,
+    database,
+    user: iamCoreModel("user", options.user),
+    session: { ...iamCoreModel("session", options.session), storeSessionInDatabase: true },
+    account: iamCoreModel("account", options.account),
+    verification: iamCoreModel("verification", options.verification),
+    rateLimit: iamCoreModel("rateLimit", options.rateLimit),
+    plugins: options.plugins?.map(iamPluginRenamed),
     advanced: {
       ...advanced,
       database: { ...advanced.database, generateId: iamGenerateId },

@@ -1,17 +1,21 @@
 // Better Auth's own adapter conformance suite (@better-auth/test-utils/adapter) on the
-// iam schema, through the emitted module's withIam. Run by interop/conformance_test.go
-// on a throwaway migrated database: the suite deletes every row of Better Auth's tables.
+// iam schema, through the emitted module: withIam (Drizzle) and withIamKysely (Better
+// Auth's Kysely adapter on the pg.Pool), one after the other. Run by
+// interop/conformance_test.go on a throwaway migrated database: the suite deletes every
+// row of Better Auth's tables.
 //
 // Environment: IAM_DATABASE_URL, a migrated iam database, connecting as a login whose
 // sessions run as iam_auth (the role Better Auth uses in production).
 import {
   authFlowTestSuite, caseInsensitiveTestSuite, joinsTestSuite, normalTestSuite, testAdapter, transactionsTestSuite,
 } from "@better-auth/test-utils/adapter";
+import { writeFileSync } from "node:fs";
 import type { BetterAuthOptions } from "better-auth";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { afterAll } from "vitest";
-import { iamGenerateId, schema, withIam } from "../iam.ts";
+import { getAdapter } from "better-auth/db/adapter";
+import { iamGenerateId, schema, withIam, withIamKysely } from "../iam.ts";
 
 const url = process.env.IAM_DATABASE_URL;
 if (!url) throw new Error("IAM_DATABASE_URL is not set: run this suite through `go test ./interop/ -run Conformance`");
@@ -79,23 +83,38 @@ const authFlowExclusions: Record<string, string> = {
 };
 
 /** exclusions by suite, for the report the Go test checks against docs/betterauth.md. */
-export const exclusions = {
+const exclusions = {
   normal: normalExclusions, joins: joinsExclusions, "auth-flow": authFlowExclusions, transactions: {}, "case-insensitive": {},
 };
+if (process.env.IAM_CONFORMANCE_EXCLUSIONS) writeFileSync(process.env.IAM_CONFORMANCE_EXCLUSIONS, JSON.stringify(exclusions, null, 2));
 const disable = (m: Record<string, string>) => Object.fromEntries(Object.keys(m).map((k) => [k, true]));
 
-const { execute } = await testAdapter({
-  adapter: () => withIam({}, db).database,
-  runMigrations: () => {}, // iam migrate up ran before the suite; Better Auth never migrates this database
-  overrideBetterAuthOptions: () => iamOptions(),
-  customIdGenerator: ids as () => string,
-  prefixTests: "iam drizzle",
-  tests: [
-    normalTestSuite({ disableTests: disable(normalExclusions) }),
-    transactionsTestSuite({ disableTests: disable({}) }),
-    authFlowTestSuite({ disableTests: disable(authFlowExclusions) }),
-    joinsTestSuite({ disableTests: disable(joinsExclusions) }),
-    caseInsensitiveTestSuite({ disableTests: disable({}) }),
-  ],
-});
-execute();
+// The emitted configuration on both adapters: withIam (Drizzle) and withIamKysely
+// (Better Auth's built-in Kysely adapter on the pg.Pool), one after the other.
+// On the Kysely path the adapter is the one Better Auth itself builds for
+// `database: pool` (getAdapter), from the options withIamKysely returns for the
+// suite's options of the moment.
+const adapters = {
+  drizzle: () => withIam({}, db).database,
+  kysely: async (options: BetterAuthOptions) => {
+    const adapter = await getAdapter(withIamKysely(options, pool));
+    return () => adapter;
+  },
+};
+for (const [name, adapter] of Object.entries(adapters)) {
+  const { execute } = await testAdapter({
+    adapter,
+    runMigrations: () => {}, // iam migrate up ran before the suite; Better Auth never migrates this database
+    overrideBetterAuthOptions: () => iamOptions(),
+    customIdGenerator: ids as () => string,
+    prefixTests: "iam " + name,
+    tests: [
+      normalTestSuite({ disableTests: disable(normalExclusions) }),
+      transactionsTestSuite(),
+      authFlowTestSuite({ disableTests: disable(authFlowExclusions) }),
+      joinsTestSuite({ disableTests: disable(joinsExclusions) }),
+      caseInsensitiveTestSuite(),
+    ],
+  });
+  execute();
+}

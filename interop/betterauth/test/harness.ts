@@ -2,7 +2,9 @@
 // with withIam and its plugins, on the database the Go test hands over.
 //
 // Environment (set by interop/betterauth_test.go):
-//   IAM_DATABASE_URL       a freshly migrated iam database (superuser: bypasses RLS)
+//   IAM_DATABASE_URL       a freshly migrated iam database (a login whose sessions run as iam_auth)
+//   IAM_BETTER_AUTH_ADAPTER  "drizzle" (default: withIam, the Drizzle adapter) or "kysely"
+//                          (withIamKysely: Better Auth's built-in Kysely adapter on the pg.Pool)
 //   IAM_INTEROP_ARTEFACTS  where to write what the scenarios produced, for Go to verify (optional)
 //   IAM_INTEROP_FIXTURES   a JSON file of rows Go created, for Node to use (optional)
 import { readFileSync, writeFileSync } from "node:fs";
@@ -18,7 +20,8 @@ import { createAccessControl } from "better-auth/plugins/access";
 import { adminAc, defaultStatements, memberAc, ownerAc } from "better-auth/plugins/organization/access";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
-import { schema, withIam } from "../iam.ts";
+import type { BetterAuthOptions } from "better-auth";
+import { schema, withIam, withIamKysely } from "../iam.ts";
 import { versions } from "./versions.ts";
 
 const url = process.env.IAM_DATABASE_URL;
@@ -147,8 +150,19 @@ export const appOptions = {
   },
 };
 
-/** auth is Better Auth configured with withIam and its plugins only. */
-export const auth = betterAuth(withIam({ ...appOptions, plugins: plugins() }, db));
+/** adapter is the Better Auth adapter under test: IAM_BETTER_AUTH_ADAPTER, "drizzle" by default. */
+export const adapter = process.env.IAM_BETTER_AUTH_ADAPTER ?? "drizzle";
+if (adapter !== "drizzle" && adapter !== "kysely") {
+  throw new Error(`IAM_BETTER_AUTH_ADAPTER=${adapter}: want "drizzle" (withIam) or "kysely" (withIamKysely)`);
+}
+
+/** iam merges the iam schema into Better Auth options for the adapter under test. */
+export function iam<O extends BetterAuthOptions>(options: O): O & { database: BetterAuthOptions["database"] } {
+  return adapter === "kysely" ? withIamKysely(options, pool) : withIam(options, db);
+}
+
+/** auth is Better Auth configured with withIam (or withIamKysely) and its plugins only. */
+export const auth = betterAuth(iam({ ...appOptions, plugins: plugins() }));
 
 /** cookieOf turns Set-Cookie headers into a Cookie request header. */
 export function cookieOf(h: Headers): string {

@@ -11,10 +11,10 @@ import { lastLoginMethod, magicLink, multiSession, oneTimeToken } from "better-a
 import { sso } from "@better-auth/sso";
 import { stripe } from "@better-auth/stripe";
 import {
-  appOptions, artefacts, auth, pool, baseURL, close, cookieOf, db, fixtures, headersWith, idPattern, plugins, row, rows,
+  adapter, appOptions, artefacts, auth, iam, pool, baseURL, close, cookieOf, fixtures, headersWith, idPattern, plugins, row, rows,
   sentOTPs, sentTokens, signUp, stripeCalls, stripePeriod, writeArtefacts,
 } from "./harness.ts";
-import { iamGenerateId, iamTableOfModel, schema, uuidv7, withIam } from "../iam.ts";
+import { iamGenerateId, iamTableOfModel, schema, uuidv7 } from "../iam.ts";
 import { SoftAuthenticator } from "./webauthn.ts";
 
 const password = "correct horse battery staple";
@@ -33,8 +33,9 @@ async function user(name: string, extra: Record<string, unknown> = {}): Promise<
 
 before(async () => {
   const ctx: any = await auth.$context;
-  assert.ok(ctx.checkSchema, "Better Auth's runtime schema check must be on for the Drizzle adapter");
+  assert.ok(ctx.checkSchema, `Better Auth's runtime schema check must be on for the ${adapter} adapter`);
   await ctx.checkSchema(); // throws SchemaMismatchError on any finding
+  artefacts.adapter = ctx.adapter.id; // "drizzle" (withIam) or "kysely" (withIamKysely)
 });
 
 after(async () => {
@@ -81,7 +82,7 @@ describe("the emitted module", () => {
   });
 
   test("the schema check also passes with the optional fields and plugins that only use core tables", async () => {
-    const extra = betterAuth(withIam({
+    const extra = betterAuth(iam({
       ...appOptions,
       plugins: [
         ...plugins().filter((p: any) => p.id !== "sso" && p.id !== "stripe"),
@@ -91,7 +92,7 @@ describe("the emitted module", () => {
         multiSession(), oneTimeToken(),
         magicLink({ sendMagicLink: async () => {} }),
       ],
-    }, db));
+    }));
     const ctx: any = await extra.$context;
     await ctx.checkSchema();
   });
@@ -395,7 +396,7 @@ describe("organizations, invitations, teams, roles", () => {
   });
 
   test("with advanced.database.joins the emitted relations serve Better Auth's joins", async () => {
-    const joined = betterAuth(withIam({ ...appOptions, plugins: plugins(), advanced: { database: { joins: true } } }, db));
+    const joined = betterAuth(iam({ ...appOptions, plugins: plugins(), advanced: { database: { joins: true } } }));
     const s: any = await joined.api.getSession({ headers: users.alice.headers });
     assert.equal(s.user.id, users.alice.userId);
     const full: any = await joined.api.getFullOrganization({ query: { organizationId: org.id! }, headers: users.alice.headers });
