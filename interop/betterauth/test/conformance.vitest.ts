@@ -39,7 +39,7 @@ const ids = (model?: string) => iamGenerateId({ model: model ?? "user" });
 const addsModel = (m: string) => `adds the model ${m} (a plugin schema): the iam migrations own the tables, no test model exists`;
 const addsField = (f: string) => `adds the field user.${f} (additionalFields): shared_user has no such column`;
 const renames = (what: string) => `renames ${what}: the iam names are fixed by the migrations and mapped by the emitted schema`;
-const newIds = "replaces the id generator: withIam installs iamGenerateId, and every table's CHECK requires <table>__<uuid>";
+const newIds = "replaces the id generator: withIam installs iamGenerateId, and every table's CHECK requires ids of the form table__uuid";
 
 /**
  * The tests that change the schema, disabled with their reason (docs/betterauth.md lists
