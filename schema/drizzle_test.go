@@ -168,3 +168,37 @@ func TestBetterAuthModuleNamesRelationsTheWayBetterAuthJoinsThem(t *testing.T) {
 	require.NotContains(t, src, "audits: many(audit)")
 	require.Contains(t, src, "  userRelations,\n  sessionRelations,\n", "relations are part of the schema object")
 }
+
+func TestBetterAuthModuleListsTheKyselyRenames(t *testing.T) {
+	t.Parallel()
+	m := drizzleModule{Tables: []drizzleTable{
+		{Name: "x_team", Model: "team", Columns: []drizzleColumn{
+			{Name: "id", Field: "id", Writes: true, PGType: "text", NotNull: true},
+		}},
+		{Name: "x_team_member", Model: "teamMember", Columns: []drizzleColumn{
+			{Name: "id", Field: "id", Writes: true, PGType: "text", NotNull: true},
+			{Name: "team_id", Field: "teamId", Writes: true, PGType: "text", NotNull: true},
+			{Name: "created_at", Field: "createdAt", Writes: true, PGType: "timestamptz", NotNull: true},
+			{Name: "organization_id", PGType: "text", NotNull: true, DBDerived: true},
+			{Name: "note", PGType: "text"}, // nullable, not Better Auth's: nothing to say
+		}, Indexes: []drizzleIndex{
+			{Name: "team_member_team_idx", Columns: []string{"team_id"}},
+			{Name: "team_member_org_team_uidx", Columns: []string{"organization_id", "team_id"}, Unique: true},
+		}},
+		{Name: "x_seed", Columns: []drizzleColumn{{Name: "id", PGType: "text", NotNull: true}}},
+	}}
+	out, err := m.render()
+	require.NoError(t, err)
+	src := string(out)
+	require.Contains(t, src, `  teamMember: {
+    modelName: "x_team_member",
+    fields: { teamId: "team_id", createdAt: "created_at" },
+    filledByDatabase: { organizationId: { column: "organization_id", type: "string" } },
+    indexes: [
+      { name: "team_member_team_idx", columns: ["team_id"], unique: false },
+    ],
+  },`, "the trigger-filled column is listed; the index on a column Better Auth lacks is not")
+	require.Contains(t, src, "  team: {\n    modelName: \"x_team\",\n    fields: {  },\n  },")
+	require.NotContains(t, src, `modelName: "x_seed"`, "a table without a Better Auth model has no renames")
+	require.Contains(t, src, "export function withIamKysely<O extends BetterAuthOptions>(")
+}
