@@ -94,16 +94,15 @@ type entity struct {
 
 // field is one column of the entity struct.
 type field struct {
-	c        *schema.Column
-	name     string
-	base     string // Go type of a value, without the pointer
-	ptr      bool   // the struct field is a pointer (nullable)
-	json     string
-	omit     bool // omitempty
-	hidden   bool
-	comment  string
-	rawJSON  bool // json.RawMessage: nil is NULL, never a pointer
-	paramTyp string
+	c       *schema.Column
+	name    string
+	base    string // Go type of a value, without the pointer
+	ptr     bool   // the struct field is a pointer (nullable)
+	json    string
+	omit    bool // omitempty
+	hidden  bool
+	comment string
+	rawJSON bool // json.RawMessage: nil is NULL, never a pointer
 }
 
 func newEntity(t *schema.Table) *entity {
