@@ -2,32 +2,8 @@ package domain
 
 import (
 	"encoding/json"
-	"io"
 	"strings"
 )
-
-// FileID is the public id of a File.
-type FileID = ID[File]
-
-// File is an uploaded file (shared_file, OrgTable; seed only, not a Better
-// Auth model).
-type File struct {
-	Audit[File]
-	OrganizationID OrganizationID `db:"organization_id" json:"organizationId"`
-	Key            string         `db:"key" json:"key"` // storage key
-	URL            string         `db:"url" json:"url"`
-	Name           string         `db:"name" json:"name"`
-	// Size is in bytes. The seed's column is integer (files up to 2 GiB).
-	Size             int32           `db:"size" json:"size"`
-	MimeType         string          `db:"mime_type" json:"mimeType"`
-	UserID           UserID          `db:"user_id" json:"userId"`
-	FolderID         FolderID        `db:"folder_id" json:"folderId"`
-	UploadedByUserID UserID          `db:"uploaded_by_user_id" json:"uploadedByUserId"`
-	Metadata         json.RawMessage `db:"metadata" json:"metadata"` // jsonb NOT NULL (the seed stored JSON as text)
-}
-
-// TableName implements Entity.
-func (File) TableName() string { return TableFile }
 
 // Validate checks every rule of a file row and reports all failures.
 func (f File) Validate() error {
@@ -48,20 +24,6 @@ func (f File) Validate() error {
 	v.Check(f.Metadata != nil, "metadata", "required", "metadata is required (use {} for none)")
 	v.jsonRaw("metadata", f.Metadata)
 	return v.Err()
-}
-
-// FileParams is the input that creates a File.
-type FileParams struct {
-	OrganizationID   OrganizationID  `json:"organizationId"`
-	Key              string          `json:"key"`
-	URL              string          `json:"url"`
-	Name             string          `json:"name"`
-	Size             int32           `json:"size"`
-	MimeType         string          `json:"mimeType"`
-	UserID           UserID          `json:"userId"`
-	FolderID         FolderID        `json:"folderId"`
-	UploadedByUserID *UserID         `json:"uploadedByUserId"` // default UserID
-	Metadata         json.RawMessage `json:"metadata"`         // default {}
 }
 
 // NewFile validates p and returns a new file row.
@@ -85,31 +47,11 @@ func NewFile(p FileParams) (File, error) {
 	return f, nil
 }
 
-// DecodeFileParams decodes and validates a JSON FileParams.
-func DecodeFileParams(r io.Reader) (FileParams, error) {
-	return decodeParams(TableFile, r, NewFile)
-}
-
-// FilePatch lists what an update of a file may change: its name, folder and
-// metadata (content changes are new files).
-type FilePatch struct {
-	Name     *string         `json:"name"`
-	FolderID *FolderID       `json:"folderId"`
-	Metadata json.RawMessage `json:"metadata"`
-}
-
-// Apply applies the patch to f when the result is valid; on error f is
-// unchanged.
-func (p FilePatch) Apply(f *File) error {
-	next := *f
-	set(&next.Name, trimPtr(p.Name))
-	set(&next.FolderID, p.FolderID)
+// finish applies the metadata (kept as given: the column is NOT NULL, so a
+// JSON null is for Validate to refuse) and validates the patched file.
+func (p FilePatch) finish(_ File, next *File) error {
 	if p.Metadata != nil {
 		next.Metadata = p.Metadata
 	}
-	if err := next.Validate(); err != nil {
-		return err
-	}
-	*f = next
-	return nil
+	return next.Validate()
 }

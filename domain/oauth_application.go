@@ -1,38 +1,9 @@
 package domain
 
 import (
-	"io"
 	"slices"
 	"strings"
 )
-
-// OAuthApplicationID is the public id of an OAuthApplication.
-type OAuthApplicationID = ID[OAuthApplication]
-
-// OAuthApplication is an OAuth client of the oidcProvider/mcp plugins
-// (iam_oauth_application, optional tenant; the Better Auth ≤ 1.6 shape).
-// The columns keep the seed's nullability (the schema's decision), but the
-// ones Better Auth 1.6 requires (name, client_id, redirect_urls, type) are
-// required by Validate: Better Auth reads them without null checks. The
-// client secret is left out of JSON.
-type OAuthApplication struct {
-	Audit[OAuthApplication]
-	OrganizationID *OrganizationID `db:"organization_id" json:"organizationId,omitempty"`
-	Name           *string         `db:"name" json:"name,omitempty"`
-	Icon           *string         `db:"icon" json:"icon,omitempty"`
-	Metadata       *string         `db:"metadata" json:"metadata,omitempty"` // JSON as text
-	ClientID       *string         `db:"client_id" json:"clientId,omitempty"`
-	ClientSecret   *Secret         `db:"client_secret" json:"-"` // absent for public clients
-	// RedirectURLs is comma-separated; the column is redirect_urls (the seed's
-	// mechanical snake-casing gave redirect_u_r_ls).
-	RedirectURLs *string `db:"redirect_urls" json:"redirectUrls,omitempty"`
-	Type         *string `db:"type" json:"type,omitempty"` // web, native, user-agent-based, public
-	Disabled     bool    `db:"disabled" json:"disabled"`
-	UserID       *UserID `db:"user_id" json:"userId,omitempty"`
-}
-
-// TableName implements Entity.
-func (OAuthApplication) TableName() string { return TableOAuthApplication }
 
 // OAuth application types of the oidcProvider plugin.
 const (
@@ -85,21 +56,6 @@ func (a OAuthApplication) Validate() error {
 	return v.Err()
 }
 
-// OAuthApplicationParams is the input that creates an OAuthApplication.
-// ClientSecret is the stored form of the secret (hashed or encrypted as the
-// plugin is configured).
-type OAuthApplicationParams struct {
-	OrganizationID *OrganizationID `json:"organizationId"`
-	Name           string          `json:"name"`
-	Icon           *string         `json:"icon"`
-	Metadata       *string         `json:"metadata"`
-	ClientID       string          `json:"clientId"`
-	ClientSecret   *Secret         `json:"clientSecret"`
-	RedirectURLs   []string        `json:"redirectUrls"`
-	Type           *string         `json:"type"` // default web
-	UserID         *UserID         `json:"userId"`
-}
-
 // NewOAuthApplication validates p and returns a new, enabled application.
 func NewOAuthApplication(p OAuthApplicationParams) (OAuthApplication, error) {
 	urls := make([]string, 0, len(p.RedirectURLs))
@@ -129,37 +85,11 @@ func NewOAuthApplication(p OAuthApplicationParams) (OAuthApplication, error) {
 	return a, nil
 }
 
-// DecodeOAuthApplicationParams decodes and validates a JSON
-// OAuthApplicationParams.
-func DecodeOAuthApplicationParams(r io.Reader) (OAuthApplicationParams, error) {
-	return decodeParams(TableOAuthApplication, r, NewOAuthApplication)
-}
-
-// OAuthApplicationPatch lists what an update of an application may change.
-type OAuthApplicationPatch struct {
-	Name         *string  `json:"name"`
-	Icon         *string  `json:"icon"`
-	Metadata     *string  `json:"metadata"`
-	ClientSecret *Secret  `json:"clientSecret"`
-	RedirectURLs []string `json:"redirectUrls"`
-	Disabled     *bool    `json:"disabled"`
-}
-
-// Apply applies the patch to a when the result is valid; on error a is
-// unchanged.
-func (p OAuthApplicationPatch) Apply(a *OAuthApplication) error {
-	next := *a
-	setOpt(&next.Name, trimPtr(p.Name))
-	setOpt(&next.Icon, trimPtr(p.Icon))
-	setOpt(&next.Metadata, p.Metadata)
-	setOpt(&next.ClientSecret, p.ClientSecret)
+// finish stores the redirect URLs comma-separated and validates the patched
+// application.
+func (p OAuthApplicationPatch) finish(_ OAuthApplication, next *OAuthApplication) error {
 	if p.RedirectURLs != nil {
 		next.RedirectURLs = ptr(strings.Join(p.RedirectURLs, ","))
 	}
-	set(&next.Disabled, p.Disabled)
-	if err := next.Validate(); err != nil {
-		return err
-	}
-	*a = next
-	return nil
+	return next.Validate()
 }

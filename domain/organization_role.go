@@ -2,27 +2,9 @@ package domain
 
 import (
 	"encoding/json"
-	"io"
 	"slices"
 	"strings"
 )
-
-// OrganizationRoleID is the public id of an OrganizationRole.
-type OrganizationRoleID = ID[OrganizationRole]
-
-// OrganizationRole is a custom role of one organization with its permission
-// statement (iam_organization_role, OrgTable; Better Auth's dynamic access
-// control).
-type OrganizationRole struct {
-	Audit[OrganizationRole]
-	OrganizationID OrganizationID `db:"organization_id" json:"organizationId"`
-	Role           string         `db:"role" json:"role"`
-	// Permission is JSON as text: {"resource": ["action", ...]}.
-	Permission string `db:"permission" json:"permission"`
-}
-
-// TableName implements Entity.
-func (OrganizationRole) TableName() string { return TableOrganizationRole }
 
 // Validate checks every rule of an organization role row: the role name is a
 // single role (no commas or spaces), not a built-in name, and the permission is
@@ -47,13 +29,6 @@ func (o OrganizationRole) Validate() error {
 	return v.Err()
 }
 
-// OrganizationRoleParams is the input that creates an OrganizationRole.
-type OrganizationRoleParams struct {
-	OrganizationID OrganizationID `json:"organizationId"`
-	Role           string         `json:"role"`
-	Permission     string         `json:"permission"`
-}
-
 // NewOrganizationRole validates p and returns a new custom role.
 func NewOrganizationRole(p OrganizationRoleParams) (OrganizationRole, error) {
 	o := OrganizationRole{Audit: NewAudit[OrganizationRole](), OrganizationID: p.OrganizationID,
@@ -62,29 +37,4 @@ func NewOrganizationRole(p OrganizationRoleParams) (OrganizationRole, error) {
 		return OrganizationRole{}, err
 	}
 	return o, nil
-}
-
-// DecodeOrganizationRoleParams decodes and validates a JSON
-// OrganizationRoleParams.
-func DecodeOrganizationRoleParams(r io.Reader) (OrganizationRoleParams, error) {
-	return decodeParams(TableOrganizationRole, r, NewOrganizationRole)
-}
-
-// OrganizationRolePatch lists what an update of a custom role may change.
-type OrganizationRolePatch struct {
-	Role       *string `json:"role"`
-	Permission *string `json:"permission"`
-}
-
-// Apply applies the patch to o when the result is valid; on error o is
-// unchanged.
-func (p OrganizationRolePatch) Apply(o *OrganizationRole) error {
-	next := *o
-	set(&next.Role, trimPtr(p.Role))
-	set(&next.Permission, p.Permission)
-	if err := next.Validate(); err != nil {
-		return err
-	}
-	*o = next
-	return nil
 }

@@ -1,31 +1,5 @@
 package domain
 
-import "io"
-
-// PasskeyID is the public id of a Passkey.
-type PasskeyID = ID[Passkey]
-
-// Passkey is a WebAuthn credential (iam_passkey). The credential id and the
-// public key are left out of JSON, as in the seed.
-type Passkey struct {
-	Audit[Passkey]
-	// Name is optional: Better Auth registers passkeys without one.
-	Name      *string `db:"name" json:"name,omitempty"`
-	PublicKey Secret  `db:"public_key" json:"-"` // standard base64 COSE key
-	UserID    UserID  `db:"user_id" json:"userId"`
-	// CredentialID is base64url; the column is credential_id (the seed's
-	// mechanical snake-casing gave credential_i_d).
-	CredentialID Secret  `db:"credential_id" json:"-"`
-	Counter      int32   `db:"counter" json:"counter"`
-	DeviceType   string  `db:"device_type" json:"deviceType"` // singleDevice | multiDevice
-	BackedUp     bool    `db:"backed_up" json:"backedUp"`
-	Transports   *string `db:"transports" json:"transports,omitempty"` // comma-joined
-	AAGUID       *string `db:"aaguid" json:"aaguid,omitempty"`
-}
-
-// TableName implements Entity.
-func (Passkey) TableName() string { return TablePasskey }
-
 // Passkey device types (WebAuthn credential device type).
 const (
 	PasskeyDeviceSingle = "singleDevice"
@@ -52,19 +26,6 @@ func (k Passkey) Validate() error {
 	return v.Err()
 }
 
-// PasskeyParams is the input that creates a Passkey.
-type PasskeyParams struct {
-	Name         *string `json:"name"`
-	PublicKey    Secret  `json:"publicKey"`
-	UserID       UserID  `json:"userId"`
-	CredentialID Secret  `json:"credentialID"`
-	Counter      int32   `json:"counter"`
-	DeviceType   string  `json:"deviceType"`
-	BackedUp     bool    `json:"backedUp"`
-	Transports   *string `json:"transports"`
-	AAGUID       *string `json:"aaguid"`
-}
-
 // NewPasskey validates p and returns a new passkey.
 func NewPasskey(p PasskeyParams) (Passkey, error) {
 	k := Passkey{
@@ -85,37 +46,13 @@ func NewPasskey(p PasskeyParams) (Passkey, error) {
 	return k, nil
 }
 
-// DecodePasskeyParams decodes and validates a JSON PasskeyParams.
-func DecodePasskeyParams(r io.Reader) (PasskeyParams, error) {
-	return decodeParams(TablePasskey, r, NewPasskey)
-}
-
-// PasskeyPatch lists what an update of a passkey may change: its name and,
-// after each use, the signature counter and backup state.
-type PasskeyPatch struct {
-	Name     *string `json:"name"`
-	Counter  *int32  `json:"counter"`
-	BackedUp *bool   `json:"backedUp"`
-}
-
-// Apply applies the patch to k when the result is valid; on error k is
-// unchanged. The counter never goes down (a lower counter signals a cloned
-// authenticator).
-func (p PasskeyPatch) Apply(k *Passkey) error {
-	next := *k
-	setOpt(&next.Name, trimPtr(p.Name))
-	set(&next.Counter, p.Counter)
-	set(&next.BackedUp, p.BackedUp)
-	err := next.Validate()
-	if p.Counter != nil && *p.Counter < k.Counter {
-		v := NewValidator(TablePasskey)
-		v.Merge("", err)
+// finish validates the patched passkey; the signature counter never
+// decreases.
+func (p PasskeyPatch) finish(old Passkey, next *Passkey) error {
+	v := NewValidator(TablePasskey)
+	v.Merge("", next.Validate())
+	if p.Counter != nil && *p.Counter < old.Counter {
 		v.Add("counter", "monotonic", "counter must not decrease")
-		err = v.Err()
 	}
-	if err != nil {
-		return err
-	}
-	*k = next
-	return nil
+	return v.Err()
 }

@@ -1,25 +1,8 @@
 package domain
 
 import (
-	"io"
 	"strings"
 )
-
-// WalletAddressID is the public id of a WalletAddress.
-type WalletAddressID = ID[WalletAddress]
-
-// WalletAddress is an Ethereum address a user signed in with (iam_wallet_address,
-// siwe plugin).
-type WalletAddress struct {
-	Audit[WalletAddress]
-	UserID    UserID `db:"user_id" json:"userId"`
-	Address   string `db:"address" json:"address"`
-	ChainID   int32  `db:"chain_id" json:"chainId"`
-	IsPrimary bool   `db:"is_primary" json:"isPrimary"`
-}
-
-// TableName implements Entity.
-func (WalletAddress) TableName() string { return TableWalletAddress }
 
 // Validate checks every rule of a wallet address row and reports all
 // failures.
@@ -36,14 +19,6 @@ func (w WalletAddress) Validate() error {
 	return v.Err()
 }
 
-// WalletAddressParams is the input that creates a WalletAddress.
-type WalletAddressParams struct {
-	UserID    UserID `json:"userId"`
-	Address   string `json:"address"`
-	ChainID   int32  `json:"chainId"`
-	IsPrimary bool   `json:"isPrimary"`
-}
-
 // NewWalletAddress validates p and returns a new wallet address.
 func NewWalletAddress(p WalletAddressParams) (WalletAddress, error) {
 	w := WalletAddress{Audit: NewAudit[WalletAddress](), UserID: p.UserID,
@@ -52,26 +27,4 @@ func NewWalletAddress(p WalletAddressParams) (WalletAddress, error) {
 		return WalletAddress{}, err
 	}
 	return w, nil
-}
-
-// DecodeWalletAddressParams decodes and validates a JSON WalletAddressParams.
-func DecodeWalletAddressParams(r io.Reader) (WalletAddressParams, error) {
-	return decodeParams(TableWalletAddress, r, NewWalletAddress)
-}
-
-// WalletAddressPatch lists what an update of a wallet address may change.
-type WalletAddressPatch struct {
-	IsPrimary *bool `json:"isPrimary"`
-}
-
-// Apply applies the patch to w when the result is valid; on error w is
-// unchanged.
-func (p WalletAddressPatch) Apply(w *WalletAddress) error {
-	next := *w
-	set(&next.IsPrimary, p.IsPrimary)
-	if err := next.Validate(); err != nil {
-		return err
-	}
-	*w = next
-	return nil
 }

@@ -44,6 +44,7 @@ type GoField struct {
 	Type    string // domain Go type of a value ("Roles", "MemberStatus"); "" derives it
 	JSON    string // JSON name; "" is the Better Auth field name or the camelCase column name
 	Hidden  bool   // json:"-": a secret that never appears in JSON
+	Pointer bool   // the field is a pointer although the column is NOT NULL
 	Comment string // comment on the entity field
 
 	Param        ParamMode
@@ -75,6 +76,13 @@ func (c *Column) Secret() *Column { c.Go.Type = "Secret"; c.Go.Hidden = true; re
 // marker (personal data such as an IP address).
 func (c *Column) Redacted() *Column { c.Go.Type = "Secret"; return c }
 
+// GoPointer makes the entity field a pointer although the column is NOT
+// NULL (the row may be read before the database filled its default).
+func (c *Column) GoPointer() *Column { c.Go.Pointer = true; return c }
+
+// ParamNote sets the comment of the Params field.
+func (c *Column) ParamNote(s string) *Column { c.Go.ParamComment = s; return c }
+
 // GoComment sets the comment of the entity field.
 func (c *Column) GoComment(s string) *Column { c.Go.Comment = s; return c }
 
@@ -99,25 +107,25 @@ func (c *Column) ParamAs(name, typ string) *Column {
 	return c
 }
 
-// Patch makes the column a field of Patch; Apply sets it after norm.
-func (c *Column) Patch(norm Norm) *Column { c.Go.Patch = true; c.Go.PatchNorm = norm; return c }
+// Patch makes the column a field of Patch, set by Apply.
+func (c *Column) Patch() *Column { c.Go.Patch = true; return c }
 
 // PatchAs is Patch with a Patch field name other than the entity's.
-func (c *Column) PatchAs(name string, norm Norm) *Column {
-	c.Go.PatchName = name
-	return c.Patch(norm)
-}
+func (c *Column) PatchAs(name string) *Column { c.Go.PatchName = name; return c.Patch() }
 
 // PatchCustom makes the column a field of Patch (of type typ, or the derived
 // one when typ is "") that the entity's hand-written finish method applies.
 func (c *Column) PatchCustom(typ string) *Column {
 	c.Go.PatchType = typ
-	return c.Patch(NormCustom)
+	return c.Patch().Norm(NormCustom)
 }
 
-// Input is Param plus Patch(norm): the common case of a column set at
-// creation and changeable later.
-func (c *Column) Input(norm Norm) *Column { return c.Param().Patch(norm) }
+// Norm sets the normalization Apply applies to the patched value.
+func (c *Column) Norm(n Norm) *Column { c.Go.PatchNorm = n; return c }
+
+// Input is Param plus Patch: the common case of a column set at creation
+// and changeable later.
+func (c *Column) Input() *Column { return c.Param().Patch() }
 
 // GoEntity is how the generated code names a table's entity.
 type GoEntity struct {

@@ -9,20 +9,25 @@ import (
 // Organization is shared_organization, Better Auth's organization.
 var Organization = NewTable(domain.TableOrganization,
 	Field(ColCreatedAt, "createdAt"),
-	Text("name").Required().BA("name"),
-	Text("slug").Required().UniqueKey().BA("slug"),
-	Text("logo").BA("logo"),
-	Text("metadata").BA("metadata").Describe("JSON text written by Better Auth"),
-	Enum("type", enumOrganizationType).Required().DefaultText("individual"),
+	Text("name").Required().BA("name").Input().Norm(NormTrim),
+	Text("slug").Required().UniqueKey().BA("slug").Input().Norm(NormTrim),
+	Text("logo").BA("logo").Input().Norm(NormTrim),
+	Text("metadata").BA("metadata").Describe("JSON text written by Better Auth").
+		GoComment("JSON as text (Better Auth writes a string)").Input(),
+	Enum("type", enumOrganizationType).Required().DefaultText("individual").
+		ParamDefault("default individual").Patch(),
 	Text("owner_user_id").References(domain.TableUser, ColID, SetNull, Cascade).
-		Describe("creator; ownership proper is member.role = owner, so deleting the user keeps the organization"),
-	Bool("is_personal").Required().DefaultBool(false),
-	Int("max_members"),
-	JSONB("features"),
-	JSONB("settings"),
-	Enum("subscription_tier", enumSubscriptionTier).Required().DefaultText("free"),
-	Enum("subscription_status", enumSubscriptionStatus).Required().DefaultText("active"),
-	Text("stripe_customer_id").BA("stripeCustomerId"),
+		Describe("creator; ownership proper is member.role = owner, so deleting the user keeps the organization").
+		GoComment("OwnerUserID is nullable (ON DELETE SET NULL, schema.md \u00a73): deleting a user must not delete the organizations they own; ownership proper lives in member.role = owner, and Better Auth does not write this column.").Input(),
+	Bool("is_personal").Required().DefaultBool(false).Param(),
+	Int("max_members").Input(),
+	JSONB("features").GoComment("jsonb; nil = NULL").Input(),
+	JSONB("settings").GoComment("jsonb; nil = NULL").Input(),
+	Enum("subscription_tier", enumSubscriptionTier).Required().DefaultText("free").
+		ParamDefault("default free").Patch(),
+	Enum("subscription_status", enumSubscriptionStatus).Required().DefaultText("active").
+		ParamDefault("default active").Patch(),
+	Text("stripe_customer_id").BA("stripeCustomerId").Patch(),
 
 	Idx("organization_name_idx", "name"),
 	Idx("organization_slug_idx", "slug"),
@@ -56,7 +61,9 @@ var Organization = NewTable(domain.TableOrganization,
 	Many("files", domain.TableFile, ColOrganizationID),
 	Many("folders", domain.TableFolder, ColOrganizationID),
 	Many("activeSessions", domain.TableSession, "active_organization_id"),
-).Model("organization").Describe("Organizations, the tenants (Better Auth organization).")
+).Model("organization").Describe("Organizations, the tenants (Better Auth organization).").
+	GoDoc("is a tenant (shared_organization): Better Auth's organization model plus the stripe plugin's customer id and the seed's columns.").
+	GoInputDocs("is the input that creates an Organization.", "lists what an update of an organization may change.")
 
 // organizationOwnOrNoTenant admits the tenant's own organization, or any
 // where no tenant is set.
