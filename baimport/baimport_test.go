@@ -71,16 +71,24 @@ type source struct {
 }
 
 func newSource(t *testing.T, n naming) *source {
+	conn := newSourceConn(t, n.ddl)
+	return &source{t: t, url: conn.Config().ConnString(), conn: conn, n: n}
+}
+
+func newSourceConn(t testing.TB, ddlFile string) *pgx.Conn {
 	url := pgtest.NewDatabase(t, pgtest.Empty())
 	conn, err := pgx.Connect(context.Background(), url)
 	require.NoError(t, err)
 	t.Cleanup(func() { conn.Close(context.Background()) })
-	ddl, err := os.ReadFile(n.ddl)
+	ddl, err := os.ReadFile(ddlFile)
 	require.NoError(t, err)
 	_, err = conn.Exec(context.Background(), string(ddl))
 	require.NoError(t, err)
-	return &source{t: t, url: url, conn: conn, n: n}
+	return conn
 }
+
+// newSourceTB is a camelCase source for benchmarks.
+func newSourceTB(t testing.TB) *pgx.Conn { return newSourceConn(t, camelLayout.ddl) }
 
 func (s *source) insert(model string, row map[string]any) {
 	s.t.Helper()
