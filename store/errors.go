@@ -50,7 +50,22 @@ var (
 	// The store recovers by itself (the pool dials new connections); a
 	// write that failed so may or may not have committed.
 	ErrUnavailable = errors.New("unavailable")
+
+	// ErrWrongOrganization: a call on a handle or transaction bound to one
+	// organization names another one (Error.Detail names the field and both
+	// organizations). Nothing was written.
+	ErrWrongOrganization = errors.New("wrong organization")
 )
+
+// sameOrganization refuses given (a field of a call on a handle bound to
+// bound) when it names another organization; zero is the handle's.
+func sameOrganization(bound, given domain.OrganizationID, entity, op, field string) error {
+	if given.IsZero() || given == bound {
+		return nil
+	}
+	return &Error{Entity: entity, Op: op, Kind: ErrWrongOrganization,
+		Detail: field + ": the transaction is bound to organization " + bound.String() + ", the call names " + given.String()}
+}
 
 // Error is the error every store method returns (besides the domain's
 // *ValidationError for bad input). It names what failed and wraps the
@@ -140,7 +155,7 @@ func classify(err error) classification {
 		return classification{kind: ErrTimeout}
 	case errors.Is(err, context.Canceled):
 		return classification{kind: ErrCanceled}
-	case errors.Is(err, ErrNotFound), errors.Is(err, ErrConflict), errors.Is(err, ErrForbidden), errors.Is(err, ErrExpired):
+	case errors.Is(err, ErrNotFound), errors.Is(err, ErrConflict), errors.Is(err, ErrForbidden), errors.Is(err, ErrExpired), errors.Is(err, ErrWrongOrganization):
 		return classification{passthrough: true}
 	}
 	var pgErr *pgconn.PgError

@@ -37,6 +37,16 @@ type OrgTx struct {
 	tx pgx.Tx
 }
 
+// ID returns the organization the transaction is bound to.
+func (tx *OrgTx) ID() domain.OrganizationID { return tx.o.ID() }
+
+// DB runs the caller's own statements in the transaction, confined to its
+// organization like the repositories (app.current_org_id is set, so the
+// RLS policies of organization-scoped tables, the application's own
+// included, admit only its rows). Workflows and the caller's writes then
+// commit or roll back together.
+func (tx *OrgTx) DB() DB { return tx.tx }
+
 // InTx runs fn in one transaction with app.current_org_id set to the
 // handle's organization; it retries like Store.InTx.
 func (o *Org) InTx(ctx context.Context, fn func(tx *OrgTx) error) error {

@@ -389,6 +389,12 @@ type Tx struct {
 	store *Store
 }
 
+// DB runs the caller's own statements in the transaction (no organization
+// is set: organization-scoped rows are reached through Org handles, not
+// here). Workflows and the caller's writes then commit or roll back
+// together.
+func (tx *Tx) DB() DB { return tx.tx }
+
 // InTx runs fn in one transaction and commits it when fn returns nil. A
 // serialization failure or deadlock re-runs fn, at most Options.MaxTxRetries
 // more times, so fn must not have side effects outside the transaction.

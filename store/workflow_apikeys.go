@@ -54,20 +54,40 @@ func (r APIKeyRequest) params(reference string) (domain.APIKeyParams, domain.Sec
 }
 
 // CreateAPIKey creates an API key owned by the organization (Better Auth's
-// referenceId = the organization id) and returns the plain key once.
+// referenceId = the organization id) and returns the plain key once (one
+// statement, no transaction of its own).
 func (o *Org) CreateAPIKey(ctx context.Context, r APIKeyRequest) (CreatedAPIKey, error) {
-	p, plain := r.params(o.id)
+	return createOrgAPIKey(ctx, o.APIKeys(), o.id, r)
+}
+
+// CreateAPIKey is Org.CreateAPIKey in the caller's transaction.
+func (tx *OrgTx) CreateAPIKey(ctx context.Context, r APIKeyRequest) (CreatedAPIKey, error) {
+	return createOrgAPIKey(ctx, tx.APIKeys(), tx.o.id, r)
+}
+
+func createOrgAPIKey(ctx context.Context, keys APIKeyRepo, org string, r APIKeyRequest) (CreatedAPIKey, error) {
+	p, plain := r.params(org)
 	k, err := domain.NewAPIKey(p)
 	if err != nil {
 		return CreatedAPIKey{}, err
 	}
-	stored, err := o.APIKeys().Create(ctx, k)
+	stored, err := keys.Create(ctx, k)
 	return CreatedAPIKey{Plain: plain, Key: stored}, err
 }
 
 // CreateUserAPIKey creates an API key owned by a user (Better Auth's default:
-// referenceId = the user id, no organization) and returns the plain key once.
+// referenceId = the user id, no organization) and returns the plain key once
+// (one statement, no transaction of its own).
 func (s *Store) CreateUserAPIKey(ctx context.Context, user domain.UserID, r APIKeyRequest) (CreatedAPIKey, error) {
+	return createUserAPIKey(ctx, s, s.db, user, r)
+}
+
+// CreateUserAPIKey is Store.CreateUserAPIKey in the caller's transaction.
+func (tx *Tx) CreateUserAPIKey(ctx context.Context, user domain.UserID, r APIKeyRequest) (CreatedAPIKey, error) {
+	return createUserAPIKey(ctx, tx.store, tx.tx, user, r)
+}
+
+func createUserAPIKey(ctx context.Context, s *Store, db DB, user domain.UserID, r APIKeyRequest) (CreatedAPIKey, error) {
 	p, plain := r.params(user.String())
 	k, err := domain.NewAPIKey(p)
 	if err != nil {
@@ -75,7 +95,7 @@ func (s *Store) CreateUserAPIKey(ctx context.Context, user domain.UserID, r APIK
 	}
 	k.OrganizationID = nil
 	k.UserID = &user
-	stored, err := tUserAPIKey.create(ctx, s, s.db, "", k)
+	stored, err := tUserAPIKey.create(ctx, s, db, "", k)
 	return CreatedAPIKey{Plain: plain, Key: stored}, err
 }
 

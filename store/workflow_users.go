@@ -27,39 +27,49 @@ func (tx *Tx) revokeUser(ctx context.Context, user domain.UserID) error {
 }
 
 // BanUser bans the user (until expires, or for good when nil), deletes
-// their sessions and disables their API keys, in one transaction.
+// their sessions and disables their API keys, in one transaction: it is
+// Tx.BanUser in a transaction of its own.
 func (s *Store) BanUser(ctx context.Context, id domain.UserID, reason string, expires *time.Time) error {
-	return s.InTx(ctx, func(tx *Tx) error {
-		var r *string
-		if reason != "" {
-			r = &reason
-		}
-		tag, err := tx.tx.Exec(ctx, "UPDATE shared_user SET banned = true, ban_reason = $2, ban_expires = $3 WHERE id = $1 AND deleted_at IS NULL", id.String(), r, expires)
-		if err != nil {
-			return wrap(err, domain.TableUser, "ban", id.String())
-		}
-		if tag.RowsAffected() == 0 {
-			return notFound(domain.TableUser, "ban", id.String())
-		}
-		return tx.revokeUser(ctx, id)
-	})
+	return s.InTx(ctx, func(tx *Tx) error { return tx.BanUser(ctx, id, reason, expires) })
+}
+
+// BanUser bans the user (until expires, or for good when nil), deletes
+// their sessions and disables their API keys, in the caller's transaction.
+func (tx *Tx) BanUser(ctx context.Context, id domain.UserID, reason string, expires *time.Time) error {
+	var r *string
+	if reason != "" {
+		r = &reason
+	}
+	tag, err := tx.tx.Exec(ctx, "UPDATE shared_user SET banned = true, ban_reason = $2, ban_expires = $3 WHERE id = $1 AND deleted_at IS NULL", id.String(), r, expires)
+	if err != nil {
+		return wrap(err, domain.TableUser, "ban", id.String())
+	}
+	if tag.RowsAffected() == 0 {
+		return notFound(domain.TableUser, "ban", id.String())
+	}
+	return tx.revokeUser(ctx, id)
 }
 
 // DeleteUser soft-deletes the user, deletes their sessions and disables
-// their API keys, in one transaction. Organizations they own keep existing.
-// The user is also marked banned, because Better Auth does not read
-// deleted_at and would otherwise still let them sign in.
+// their API keys, in one transaction: it is Tx.DeleteUser in a transaction
+// of its own. Organizations they own keep existing. The user is also marked
+// banned, because Better Auth does not read deleted_at and would otherwise
+// still let them sign in.
 func (s *Store) DeleteUser(ctx context.Context, id domain.UserID) error {
-	actor, _ := s.audit(ctx)
-	return s.InTx(ctx, func(tx *Tx) error {
-		tag, err := tx.tx.Exec(ctx, `UPDATE shared_user SET deleted_at = now(), deleted_by = $2, banned = true,
-			ban_reason = 'deleted', ban_expires = NULL WHERE id = $1 AND deleted_at IS NULL`, id.String(), actor)
-		if err != nil {
-			return wrap(err, domain.TableUser, "delete", id.String())
-		}
-		if tag.RowsAffected() == 0 {
-			return notFound(domain.TableUser, "delete", id.String())
-		}
-		return tx.revokeUser(ctx, id)
-	})
+	return s.InTx(ctx, func(tx *Tx) error { return tx.DeleteUser(ctx, id) })
+}
+
+// DeleteUser soft-deletes the user (and bans them), deletes their sessions
+// and disables their API keys, in the caller's transaction.
+func (tx *Tx) DeleteUser(ctx context.Context, id domain.UserID) error {
+	actor, _ := tx.store.audit(ctx)
+	tag, err := tx.tx.Exec(ctx, `UPDATE shared_user SET deleted_at = now(), deleted_by = $2, banned = true,
+		ban_reason = 'deleted', ban_expires = NULL WHERE id = $1 AND deleted_at IS NULL`, id.String(), actor)
+	if err != nil {
+		return wrap(err, domain.TableUser, "delete", id.String())
+	}
+	if tag.RowsAffected() == 0 {
+		return notFound(domain.TableUser, "delete", id.String())
+	}
+	return tx.revokeUser(ctx, id)
 }
