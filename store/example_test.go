@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/beep/iam/domain"
@@ -79,5 +80,95 @@ func ExampleStore_VerifyAPIKey() {
 		fmt.Println("retry in", v.TryAgainIn)
 	default:
 		fmt.Println("refused:", v.Outcome)
+	}
+}
+
+// A workflow inside the caller's own transaction: a sign-up writes the
+// user and their credential account itself, then runs CreateOrganization,
+// CreateSession and SetActiveOrganization on the same transaction. All of
+// it commits, or none of it does: a taken slug leaves no user behind, and
+// a failure of the caller after the workflows undoes them.
+func ExampleTx_CreateOrganization() {
+	ctx := context.Background()
+	var s *store.Store // from store.Open
+	hash := "…"        // betterauth.HashPassword(plain)
+
+	res, err := signUp(ctx, s, "Ada", "ada@example.com", hash, "Analytical")
+	switch {
+	case errors.Is(err, store.ErrDuplicate):
+		fmt.Println("the email or the organization's slug is taken")
+	case err != nil:
+		log.Fatal(err)
+	default:
+		fmt.Println(res.org) // sign res.token into the session cookie with betterauth
+	}
+}
+
+// signedUp is what signUp returns: the new organization and the plain
+// session token.
+type signedUp struct {
+	org   domain.OrganizationID
+	token domain.Secret
+}
+
+func signUp(ctx context.Context, s *store.Store, name, email, passwordHash, orgName string) (signedUp, error) {
+	var out signedUp
+	err := s.InTx(ctx, func(tx *store.Tx) error {
+		// The caller's own writes.
+		u, err := domain.NewUser(domain.UserParams{Name: name, Email: email})
+		if err != nil {
+			return err
+		}
+		if u, err = tx.Users().Create(ctx, u); err != nil {
+			return err
+		}
+		a, err := domain.NewAccount(domain.AccountParams{AccountID: u.ID.String(), ProviderID: "credential", UserID: u.ID, Password: domain.SecretPtr(passwordHash)})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Accounts().Create(ctx, a); err != nil {
+			return err
+		}
+		// The workflows, in the same transaction.
+		org, _, err := tx.CreateOrganization(ctx, domain.OrganizationParams{Name: orgName, Slug: strings.ToLower(orgName)}, u.ID)
+		if err != nil {
+			return err
+		}
+		sess, err := tx.CreateSession(ctx, u.ID, 7*24*time.Hour, "", "")
+		if err != nil {
+			return err
+		}
+		if _, err := tx.SetActiveOrganization(ctx, sess.ID, org.ID); err != nil {
+			return err
+		}
+		out = signedUp{org: org.ID, token: sess.Token}
+		return nil
+	})
+	return out, err
+}
+
+// An organization's workflow inside the caller's transaction: the caller
+// creates a team and invites someone into it; the invitation never exists
+// without its team. tx is bound to the organization: an invitation naming
+// another organization is refused (store.ErrWrongOrganization).
+func ExampleOrgTx_Invite() {
+	ctx := context.Background()
+	var o *store.Org // s.Org(orgID)
+	inviter := domain.MustParseID[domain.User]("shared_user__0190f3c2-0000-7000-8000-000000000001")
+
+	err := o.InTx(ctx, func(tx *store.OrgTx) error {
+		team, err := domain.NewTeam(domain.TeamParams{OrganizationID: tx.ID(), Name: "Research"})
+		if err != nil {
+			return err
+		}
+		if team, err = tx.Teams().Create(ctx, team); err != nil {
+			return err
+		}
+		teams := team.ID.String()
+		_, err = tx.Invite(ctx, domain.InvitationParams{Email: "grace@example.com", InviterID: inviter, TeamID: &teams, ExpiresAt: time.Now().Add(7 * 24 * time.Hour)})
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
 	}
 }

@@ -134,6 +134,9 @@ func (tx *Tx) setActiveOrganization(ctx context.Context, session domain.SessionI
 	if err != nil {
 		return domain.Session{}, wrap(err, domain.TableSession, "set active organization", session.String())
 	}
+	// The update runs confined to org too: the trigger that checks the
+	// membership reads iam_member under its RLS policy.
+	var out domain.Session
 	err = tx.inOrg(ctx, org, reset, func(otx *OrgTx) error {
 		if _, err := otx.Members().GetByUser(ctx, sess.UserID); err != nil {
 			if IsNotFound(err) {
@@ -141,12 +144,12 @@ func (tx *Tx) setActiveOrganization(ctx context.Context, session domain.SessionI
 			}
 			return err
 		}
-		return nil
+		out, err = scanOne[domain.Session](tx.tx.QueryRow(ctx,
+			"UPDATE shared_session SET active_organization_id = $2, active_team_id = NULL WHERE id = $1 RETURNING "+tSession.cols.list, session.String(), org.String()))
+		return wrap(err, domain.TableSession, "set active organization", session.String())
 	})
 	if err != nil {
 		return domain.Session{}, err
 	}
-	out, err := scanOne[domain.Session](tx.tx.QueryRow(ctx,
-		"UPDATE shared_session SET active_organization_id = $2, active_team_id = NULL WHERE id = $1 RETURNING "+tSession.cols.list, session.String(), org.String()))
-	return out, wrap(err, domain.TableSession, "set active organization", session.String())
+	return out, nil
 }
