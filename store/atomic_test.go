@@ -110,20 +110,12 @@ func TestWorkflows_FailureAtEachStepLeavesNoTrace(t *testing.T) {
 		owner := newUser(t, s, "boss")
 		org, _ := newOrg(t, s, owner, "rm")
 		o := s.Org(org.ID)
-		add := func() domain.Member {
-			u := newUser(t, s, "staff")
-			m, err := domain.NewMember(domain.MemberParams{OrganizationID: org.ID, UserID: u.ID})
-			require.NoError(t, err)
-			m, err = o.Members().Create(ctx, m)
-			require.NoError(t, err)
-			return m
-		}
 		failEachStep(t, s, url, func() func() error {
-			m := add()
+			m := newMember(t, s, org.ID)
 			return func() error { return o.RemoveMember(ctx, m.ID) }
 		})
 		failEachStep(t, s, url, func() func() error {
-			m := add()
+			m := newMember(t, s, org.ID)
 			return func() error { _, err := o.ChangeRole(ctx, m.ID, "admin"); return err }
 		})
 	})

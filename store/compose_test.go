@@ -90,16 +90,8 @@ func TestWorkflowsTx_FailureInsideRollsBackTheCallersWrites(t *testing.T) {
 		owner := newUser(t, s, "boss")
 		org, _ := newOrg(t, s, owner, "rm")
 		o := s.Org(org.ID)
-		add := func() domain.Member {
-			u := newUser(t, s, "staff")
-			m, err := domain.NewMember(domain.MemberParams{OrganizationID: org.ID, UserID: u.ID})
-			require.NoError(t, err)
-			m, err = o.Members().Create(ctx, m)
-			require.NoError(t, err)
-			return m
-		}
 		failEachStep(t, s, url, func() func() error {
-			m := add()
+			m := newMember(t, s, org.ID)
 			return func() error {
 				return o.InTx(ctx, func(tx *store.OrgTx) error {
 					if _, err := tx.Teams().Create(ctx, teamRow(t, org.ID)); err != nil {
@@ -110,7 +102,7 @@ func TestWorkflowsTx_FailureInsideRollsBackTheCallersWrites(t *testing.T) {
 			}
 		})
 		failEachStep(t, s, url, func() func() error {
-			m := add()
+			m := newMember(t, s, org.ID)
 			return func() error {
 				return o.InTx(ctx, func(tx *store.OrgTx) error {
 					if _, err := tx.Teams().Create(ctx, teamRow(t, org.ID)); err != nil {

@@ -52,6 +52,17 @@ func newOrg(t testing.TB, s *store.Store, owner domain.User, slug string) (domai
 	return org, m
 }
 
+// newMember adds a new user as a plain member of the organization.
+func newMember(t testing.TB, s *store.Store, org domain.OrganizationID) domain.Member {
+	t.Helper()
+	u := newUser(t, s, "staff")
+	m, err := domain.NewMember(domain.MemberParams{OrganizationID: org, UserID: u.ID})
+	require.NoError(t, err)
+	m, err = s.Org(org).Members().Create(context.Background(), m)
+	require.NoError(t, err)
+	return m
+}
+
 func TestStore_CreateOrganizationAndLookupSession(t *testing.T) {
 	t.Parallel()
 	ctx := store.WithActor(context.Background(), "test")
