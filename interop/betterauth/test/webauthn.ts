@@ -1,6 +1,6 @@
 // A minimal software authenticator (packed "none" attestation, ES256) so the
 // suite registers and signs in with a real passkey through the plugin.
-import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
+import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
 
 const b64url = (b: Uint8Array) => Buffer.from(b).toString("base64url");
 const sha256 = (b: Uint8Array | string) => createHash("sha256").update(b).digest();
@@ -19,6 +19,9 @@ function cbor(v: CBOR): Buffer {
   return Buffer.concat([head(2, v.length), Buffer.from(v)]);
 }
 
+/** SavedAuthenticator is a SoftAuthenticator's credential, for the import test's second process. */
+export type SavedAuthenticator = { credentialID: string; counter: number; privateKey: import("node:crypto").JsonWebKey };
+
 /** SoftAuthenticator holds one ES256 credential for an RP id and origin. */
 export class SoftAuthenticator {
   readonly credentialID = randomBytes(16);
@@ -26,10 +29,15 @@ export class SoftAuthenticator {
   private readonly cose: Buffer;
   private counter = 0;
 
-  constructor(private readonly rpID: string, private readonly origin: string) {
-    const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-    this.key = privateKey;
-    const jwk = publicKey.export({ format: "jwk" });
+  constructor(private readonly rpID: string, private readonly origin: string, saved?: SavedAuthenticator) {
+    if (saved) {
+      this.credentialID = Buffer.from(saved.credentialID, "base64url");
+      this.counter = saved.counter;
+    }
+    this.key = saved
+      ? createPrivateKey({ key: saved.privateKey, format: "jwk" })
+      : generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey;
+    const jwk = this.key.export({ format: "jwk" });
     this.cose = cbor(new Map<CBOR, CBOR>([
       [1, 2], [3, -7], [-1, 1],
       [-2, Buffer.from(jwk.x!, "base64url")], [-3, Buffer.from(jwk.y!, "base64url")],
@@ -37,6 +45,11 @@ export class SoftAuthenticator {
   }
 
   get id(): string { return b64url(this.credentialID); }
+
+  /** save returns what another process needs to go on with this credential (test material only). */
+  save(): SavedAuthenticator {
+    return { credentialID: this.id, counter: this.counter, privateKey: this.key.export({ format: "jwk" }) };
+  }
 
   private clientData(type: string, challenge: string): Buffer {
     return Buffer.from(JSON.stringify({ type, challenge, origin: this.origin, crossOrigin: false }));
