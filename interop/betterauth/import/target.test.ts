@@ -118,8 +118,11 @@ test("the JWKS key pair came along: the same public key is served", async () => 
   assert.equal(jwks.keys.length, 1);
   assert.equal(jwks.keys[0].x, src.jwt.jwks.keys[0].x, "the same key material");
   assert.match(jwks.keys[0].kid, idPattern("iam_jwks"), "the kid is the row's new id (tokens signed before the move name the old one)");
+  const oldKid = JSON.parse(Buffer.from(src.jwt.token.split(".")[0], "base64url").toString()).kid;
+  assert.equal(oldKid, src.jwt.jwks.keys[0].kid);
+  assert.notEqual(jwks.keys[0].kid, oldKid, "documented (docs/betterauth.md step 6): a JWT signed before the move names a kid no longer served");
   const t: any = await auth.api.getToken({ headers: headersWith(u("alice").cookie) });
-  assert.ok(t.token, "a new token is signed with the imported key");
+  assert.equal(JSON.parse(Buffer.from(t.token.split(".")[0], "base64url").toString()).kid, jwks.keys[0].kid, "a new token is signed with the imported key");
 });
 
 test("the device code issued before the move is approved and exchanged", async () => {
