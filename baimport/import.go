@@ -164,7 +164,7 @@ func (im *importer) read(ctx context.Context) error {
 	for _, name := range Models {
 		bm := bound[name]
 		if bm == nil {
-			t := buildModelTable(name)
+			t := tableOfModel(name)
 			im.rep.Tables = append(im.rep.Tables, &TableReport{Model: name, TargetTable: t, Absent: true})
 			continue
 		}
@@ -175,15 +175,6 @@ func (im *importer) read(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-func buildModelTable(model string) string {
-	for _, t := range schema.Tables() {
-		if t.BetterAuthModel == model {
-			return t.Name
-		}
-	}
-	return ""
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

@@ -268,10 +268,10 @@ func names(cs []candidate) []string {
 // notMovedReason says why a foreign source table is not moved ("" for a
 // table that is no Better Auth model, e.g. the application's own).
 func notMovedReason(table string) (string, string) {
-	for model, why := range NotMoved {
+	for model := range NotMoved {
 		for _, c := range tableCandidates(model) {
 			if c.name == table {
-				return model, why
+				return model, NotMovedReason(model)
 			}
 		}
 	}

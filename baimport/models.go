@@ -18,27 +18,56 @@ var Models = []string{
 }
 
 // NotMoved lists Better Auth models that may be in a source database but
-// that the importer does not move, with the reason (reported when found).
+// that the importer does not move, each with the plugin it belongs to; the
+// reason reported for a table found (NotMovedReason) also says whether iam
+// has a table for the model yet.
 var NotMoved = map[string]string{
-	"oauthClient":                "@better-auth/oauth-provider 1.7 tables have no iam table yet",
-	"oauthResource":              "@better-auth/oauth-provider 1.7 tables have no iam table yet",
-	"oauthClientResource":        "@better-auth/oauth-provider 1.7 tables have no iam table yet",
-	"oauthRefreshToken":          "@better-auth/oauth-provider 1.7 tables have no iam table yet",
-	"oauthAccessToken":           "@better-auth/oauth-provider 1.7 tables have no iam table yet",
-	"oauthConsent":               "@better-auth/oauth-provider 1.7 tables have no iam table yet",
-	"oauthClientAssertion":       "@better-auth/oauth-provider 1.7 tables have no iam table yet",
-	"oauthApplication":           "the ≤ 1.6 oidcProvider tables are not imported",
-	"scimManagedConnection":      "@better-auth/scim 1.7 tables have no iam table yet",
-	"scimManagedCredential":      "@better-auth/scim 1.7 tables have no iam table yet",
-	"scimManagedConnectionEvent": "@better-auth/scim 1.7 tables have no iam table yet",
-	"scimConnectionBinding":      "@better-auth/scim 1.7 tables have no iam table yet",
-	"scimIdentityTombstone":      "@better-auth/scim 1.7 tables have no iam table yet",
-	"scimSubject":                "@better-auth/scim 1.7 tables have no iam table yet",
-	"scimUser":                   "@better-auth/scim 1.7 tables have no iam table yet",
-	"scimProjectionGrant":        "@better-auth/scim 1.7 tables have no iam table yet",
-	"scimGroup":                  "@better-auth/scim 1.7 tables have no iam table yet",
-	"scimGroupMember":            "@better-auth/scim 1.7 tables have no iam table yet",
-	"scimProvider":               "the ≤ 1.6 scim table is not imported",
+	"oauthClient":                "@better-auth/oauth-provider 1.7",
+	"oauthResource":              "@better-auth/oauth-provider 1.7",
+	"oauthClientResource":        "@better-auth/oauth-provider 1.7",
+	"oauthRefreshToken":          "@better-auth/oauth-provider 1.7",
+	"oauthAccessToken":           "@better-auth/oauth-provider 1.7 (or the ≤ 1.6 oidcProvider)",
+	"oauthConsent":               "@better-auth/oauth-provider 1.7 (or the ≤ 1.6 oidcProvider)",
+	"oauthClientAssertion":       "@better-auth/oauth-provider 1.7",
+	"oauthApplication":           "the ≤ 1.6 oidcProvider",
+	"scimManagedConnection":      "@better-auth/scim 1.7",
+	"scimManagedCredential":      "@better-auth/scim 1.7",
+	"scimManagedConnectionEvent": "@better-auth/scim 1.7",
+	"scimConnectionBinding":      "@better-auth/scim 1.7",
+	"scimIdentityTombstone":      "@better-auth/scim 1.7",
+	"scimSubject":                "@better-auth/scim 1.7",
+	"scimUser":                   "@better-auth/scim 1.7",
+	"scimProjectionGrant":        "@better-auth/scim 1.7",
+	"scimGroup":                  "@better-auth/scim 1.7",
+	"scimGroupMember":            "@better-auth/scim 1.7",
+	"scimProvider":               "the ≤ 1.6 scim plugin",
+}
+
+// NotMovedReason says why rows of a Better Auth model in NotMoved stay in
+// the source ("" for a model that is not listed): iam may have no table for
+// it yet, or have one (a later migration) whose rows the importer does not
+// move yet — tokens, clients and provisioning state are re-created by
+// their owners more safely than copied (issue 12 moves the tables of
+// Models).
+func NotMovedReason(model string) string {
+	plugin, ok := NotMoved[model]
+	if !ok {
+		return ""
+	}
+	if t := tableOfModel(model); t != "" {
+		return plugin + " table: iam has " + t + ", but the importer does not move its rows"
+	}
+	return plugin + " table: iam has no table for it yet"
+}
+
+// tableOfModel is the iam table declared for a Better Auth model, or "".
+func tableOfModel(model string) string {
+	for _, t := range schema.Tables() {
+		if t.BetterAuthModel == model {
+			return t.Name
+		}
+	}
+	return ""
 }
 
 // fieldKind says how a field's value is carried into the target.
