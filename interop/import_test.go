@@ -145,6 +145,12 @@ func TestImportBetterAuthMovesWhatBetterAuthWrote(t *testing.T) {
 		}
 		require.EqualValuesf(t, n, tr["read"], "rows read from %s", model)
 	}
+	cleared := tables["session"]["cleared"].(map[string]any)
+	require.Lenf(t, cleared, 1, "the session whose active team Better Auth removed: %v", cleared)
+	for reason, n := range cleared {
+		require.Truef(t, strings.HasPrefix(reason, "activeTeamId: "), "cleared %q", reason)
+		require.EqualValues(t, 1, n)
+	}
 	for _, secretValue := range []string{src.Password, src.APIKey.Key, src.TwoFactor.TOTPSecret, src.Users["alice"].Token} {
 		require.NotContains(t, out+errOut, secretValue, "a secret in the import's output")
 	}

@@ -42,6 +42,24 @@ test("the old session cookie authenticates, with its active organization and tea
   (artefacts.alice as any).orgId = org.id;
 });
 
+test("the session whose active team Better Auth had removed authenticates, without that team", async () => {
+  const s: any = await auth.api.getSession({ headers: headersWith(u("dave").cookie) });
+  assert.equal(s.user.id, (artefacts.dave as any).id);
+  assert.equal(s.session.activeOrganizationId, (artefacts.alice as any).orgId);
+  assert.equal(s.session.activeTeamId ?? null, null, "the dangling team reference was cleared");
+});
+
+test("the phone number, the anonymous user and the pending e-mail OTP came along", async () => {
+  const p: any = await auth.api.signInPhoneNumber({ body: { phoneNumber: src.phone, password: src.password } });
+  assert.equal(p.user.id, (artefacts.root as any).id);
+  const a: any = await auth.api.getSession({ headers: headersWith(src.anonymous.cookie) });
+  assert.equal(a.user.isAnonymous, true);
+  assert.match(a.user.id, idPattern("shared_user"));
+  assert.notEqual(a.user.id, src.anonymous.id);
+  const o: any = await auth.api.signInEmailOTP({ body: { email: "erin@example.com", otp: src.emailOTP } });
+  assert.match(o.user.id, idPattern("shared_user"), "the OTP sent before the move signs erin up");
+});
+
 test("the same users sign in with the same passwords; the banned one stays banned", async () => {
   for (const name of ["alice", "root", "dave"]) {
     const r: any = await auth.api.signInEmail({ body: { email: u(name).email, password: src.password } });
