@@ -85,7 +85,8 @@ func runIAM(t *testing.T, bin string, args ...string) (int, string, string) {
 // test: Better Auth 1.7 creates its own schema (getMigrations) on an empty
 // database and fills it through its API with every plugin of the test app;
 // `iam import better-auth` moves it into a database `iam migrate up`
-// migrated; then Better Auth on withIam (import/target.test.ts) and Go find
+// migrated; then Better Auth on withIam and on withIamKysely, each on a
+// target of its own (import/target.test.ts), and Go find
 // the same users, passwords, sessions, keys, second factors and members,
 // and `iam check` finds no drift.
 func TestImportBetterAuthMovesWhatBetterAuthWrote(t *testing.T) {
@@ -95,10 +96,6 @@ func TestImportBetterAuthMovesWhatBetterAuthWrote(t *testing.T) {
 	ctx := context.Background()
 	bin := buildIAM(t)
 	sourceURL := pgtest.NewDatabase(t, pgtest.Empty())
-	targetURL := pgtest.NewDatabase(t, pgtest.Empty())
-
-	code, _, errOut := runIAM(t, bin, "--database-url", targetURL, "migrate", "up")
-	require.Equalf(t, 0, code, "iam migrate up: %s", errOut)
 
 	// 1. Better Auth makes and fills the source.
 	srcPath := filepath.Join(t.TempDir(), "source.json")
@@ -122,6 +119,26 @@ func TestImportBetterAuthMovesWhatBetterAuthWrote(t *testing.T) {
 	require.Subset(t, src.CreatedTables, []string{"user", "session", "account", "verification", "organization", "member", "team", "teamMember",
 		"invitation", "organizationRole", "apikey", "twoFactor", "passkey", "jwks", "deviceCode", "ssoProvider", "subscription", "walletAddress", "rateLimit"},
 		"Better Auth's own migrations made every plugin's table")
+
+	// The same source moved into one target per adapter Better Auth runs on there: withIam
+	// (Drizzle) and withIamKysely (Better Auth's Kysely adapter on the pg.Pool). The source is
+	// only read; the targets run in parallel.
+	for _, adapter := range []string{adapterDrizzle, adapterKysely} {
+		t.Run(adapter, func(t *testing.T) {
+			t.Parallel()
+			testImportTarget(t, bin, sourceURL, src, fixtures, adapter)
+		})
+	}
+}
+
+// testImportTarget migrates a fresh target with `iam migrate up`, imports the
+// source into it, runs import/target.test.ts on it with the adapter, then
+// checks it from Go.
+func testImportTarget(t *testing.T, bin, sourceURL string, src importSource, fixtures map[string]any, adapter string) {
+	ctx := context.Background()
+	targetURL := pgtest.NewDatabase(t, pgtest.Empty())
+	code, _, errOut := runIAM(t, bin, "--database-url", targetURL, "migrate", "up")
+	require.Equalf(t, 0, code, "iam migrate up: %s", errOut)
 
 	// 2. The import: a dry run, then the real one.
 	code, out, errOut := runIAM(t, bin, "--database-url", targetURL, "--json", "import", "better-auth", "--from", sourceURL, "--dry-run")
@@ -156,8 +173,9 @@ func TestImportBetterAuthMovesWhatBetterAuthWrote(t *testing.T) {
 	}
 
 	// 3. Better Auth on withIam, on the target.
-	run := runNode(t, nodeSuite{Project: nodeDir, File: "import/target.test.ts", URL: betterAuthURL(t, targetURL), Fixtures: fixtures})
+	run := runNode(t, nodeSuite{Project: nodeDir, File: "import/target.test.ts", Adapter: adapter, URL: betterAuthURL(t, targetURL), Fixtures: fixtures})
 	a := run.Artefacts
+	require.Equal(t, adapter, artefact(t, a, "adapter"), "Better Auth ran on another adapter than IAM_BETTER_AUTH_ADAPTER asked for")
 
 	// 4. Go, on the target, with the same secret.
 	auth, err := betterauth.New(betterauth.Config{Secret: domain.NewSecret(src.Secret)})

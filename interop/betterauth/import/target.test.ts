@@ -21,6 +21,12 @@ after(async () => {
   await close();
 });
 
+test("Better Auth runs on the adapter asked for, with its schema check on", async () => {
+  const ctx: any = await auth.$context;
+  await ctx.checkSchema(); // throws SchemaMismatchError on any finding
+  artefacts.adapter = ctx.adapter.id;
+});
+
 test("every user came along with a new typed id", async () => {
   for (const name of Object.keys(src.users)) {
     const id = await newId(name);
