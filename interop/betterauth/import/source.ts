@@ -79,6 +79,21 @@ const en: any = await auth.api.enableTwoFactor({ body: { password }, headers: bo
 const totpSecret = base32Decode(new URL(en.totpURI).searchParams.get("secret")!);
 await auth.api.verifyTOTP({ body: { code: await createOTP(totpSecret).totp() }, headers: bob.headers });
 
+// Bob signs in again and trusts this device (the trust cookie is an HMAC over his user id).
+const bobSignIn = await auth.api.signInEmail({ body: { email: bob.email, password }, returnHeaders: true });
+const trusted = await auth.api.verifyTOTP({
+  body: { code: await createOTP(totpSecret).totp(), trustDevice: true },
+  headers: new Headers({ cookie: lastCookies(bobSignIn.headers) }), returnHeaders: true,
+});
+const trustCookie = lastCookies(trusted.headers).split("; ").filter((c) => c.startsWith("better-auth.trust_device=")).join("; ");
+must(trustCookie, "a trust-device cookie was set");
+
+// An app with the cookie cache on: alice's session_data cookie carries her (old) ids, signed.
+const cached = betterAuth({ ...options, session: { cookieCache: { enabled: true } } });
+const cachedSignIn = await cached.api.signInEmail({ body: { email: alice.email, password }, returnHeaders: true });
+const cachedCookie = lastCookies(cachedSignIn.headers);
+must(cachedCookie.includes("better-auth.session_data="), "the cookie cache is set");
+
 // A passkey for alice, registered by a software authenticator.
 const authn = new SoftAuthenticator("localhost", baseURL);
 const reg = await auth.api.generatePasskeyRegistrationOptions({ headers: alice.headers, returnHeaders: true });
@@ -186,6 +201,7 @@ writeFileSync(process.env.IAM_INTEROP_ARTEFACTS!, JSON.stringify({
   resetToken,
   phone, anonymous, emailOTP,
   removedTeam: temp.id,
+  trustCookie, cachedCookie,
 }, null, 2));
 await pool.end();
 

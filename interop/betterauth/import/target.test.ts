@@ -8,7 +8,8 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { createOTP } from "@better-auth/utils/otp";
-import { artefacts, auth, baseURL, close, cookieOf, fixtures, headersWith, idPattern, row, rows, writeArtefacts } from "../test/harness.ts";
+import { betterAuth } from "better-auth";
+import { appOptions, artefacts, auth, baseURL, close, cookieOf, fixtures, headersWith, iam, idPattern, plugins, row, rows, writeArtefacts } from "../test/harness.ts";
 import { SoftAuthenticator } from "../test/webauthn.ts";
 
 if (!fixtures) throw new Error("IAM_INTEROP_FIXTURES is not set: run this through `go test ./interop/ -run TestImport`");
@@ -101,6 +102,19 @@ test("a TOTP code from the old secret, and an old backup code, pass the second f
   assert.ok(cookieOf(v.headers).includes("session_token"));
   const b = await auth.api.verifyBackupCode({ body: { code: src.twoFactor.backupCodes[0] }, headers: await signIn(), returnHeaders: true });
   assert.equal((b.response as any).user.id, (artefacts.bob as any).id);
+});
+
+test("documented: a device trusted for the second factor before the move is asked again (the cookie signs the old user id)", async () => {
+  const si = await auth.api.signInEmail({ body: { email: u("bob").email, password: src.password }, headers: headersWith(src.trustCookie), returnHeaders: true });
+  assert.equal((si.response as any).twoFactorRedirect, true);
+});
+
+test("documented: with the cookie cache on, an old session_data cookie carries the old ids until the cache version changes", async () => {
+  const cachedApp = (version?: string) => betterAuth(iam({ ...appOptions, plugins: plugins(), session: { cookieCache: { enabled: true, ...(version ? { version } : {}) } } }));
+  const stale: any = await cachedApp().api.getSession({ headers: headersWith(src.cachedCookie) });
+  assert.equal(stale.user.id, u("alice").id, "the same cache version serves the signed old user id without a database lookup");
+  const fresh: any = await cachedApp("2").api.getSession({ headers: headersWith(src.cachedCookie) });
+  assert.equal(fresh.user.id, (artefacts.alice as any).id, "a new cookieCache.version makes Better Auth read the imported session");
 });
 
 test("the passkey registered before the move signs in", async () => {
