@@ -5,31 +5,45 @@ package domain
 // Table names: the PostgreSQL table of each entity and the prefix of its
 // public ids, as declared in package schema.
 const (
-	TableUser             = "shared_user"
-	TableOrganization     = "shared_organization"
-	TableTeam             = "shared_team"
-	TableSession          = "shared_session"
-	TableFolder           = "shared_folder"
-	TableFile             = "shared_file"
-	TableAccount          = "iam_account"
-	TableVerification     = "iam_verification"
-	TableMember           = "iam_member"
-	TableTeamMember       = "iam_team_member"
-	TableInvitation       = "iam_invitation"
-	TableOrganizationRole = "iam_organization_role"
-	TableTwoFactor        = "iam_two_factor"
-	TablePasskey          = "iam_passkey"
-	TableAPIKey           = "iam_apikey"
-	TableJWKS             = "iam_jwks"
-	TableDeviceCode       = "iam_device_code"
-	TableSSOProvider      = "iam_sso_provider"
-	TableSCIMProvider     = "iam_scim_provider"
-	TableSubscription     = "iam_subscription"
-	TableWalletAddress    = "iam_wallet_address"
-	TableRateLimit        = "iam_rate_limit"
-	TableOAuthApplication = "iam_oauth_application"
-	TableOAuthAccessToken = "iam_oauth_access_token"
-	TableOAuthConsent     = "iam_oauth_consent"
+	TableUser                       = "shared_user"
+	TableOrganization               = "shared_organization"
+	TableTeam                       = "shared_team"
+	TableSession                    = "shared_session"
+	TableFolder                     = "shared_folder"
+	TableFile                       = "shared_file"
+	TableAccount                    = "iam_account"
+	TableVerification               = "iam_verification"
+	TableMember                     = "iam_member"
+	TableTeamMember                 = "iam_team_member"
+	TableInvitation                 = "iam_invitation"
+	TableOrganizationRole           = "iam_organization_role"
+	TableTwoFactor                  = "iam_two_factor"
+	TablePasskey                    = "iam_passkey"
+	TableAPIKey                     = "iam_apikey"
+	TableJWKS                       = "iam_jwks"
+	TableDeviceCode                 = "iam_device_code"
+	TableSSOProvider                = "iam_sso_provider"
+	TableSCIMProvider               = "iam_scim_provider"
+	TableSubscription               = "iam_subscription"
+	TableWalletAddress              = "iam_wallet_address"
+	TableRateLimit                  = "iam_rate_limit"
+	TableOAuthClient                = "iam_oauth_client"
+	TableOAuthResource              = "iam_oauth_resource"
+	TableOAuthClientResource        = "iam_oauth_client_resource"
+	TableOAuthRefreshToken          = "iam_oauth_refresh_token"
+	TableOAuthAccessToken           = "iam_oauth_access_token"
+	TableOAuthConsent               = "iam_oauth_consent"
+	TableOAuthClientAssertion       = "iam_oauth_client_assertion"
+	TableSCIMManagedConnection      = "iam_scim_managed_connection"
+	TableSCIMManagedCredential      = "iam_scim_managed_credential"
+	TableSCIMManagedConnectionEvent = "iam_scim_managed_connection_event"
+	TableSCIMConnectionBinding      = "iam_scim_connection_binding"
+	TableSCIMIdentityTombstone      = "iam_scim_identity_tombstone"
+	TableSCIMSubject                = "iam_scim_subject"
+	TableSCIMUser                   = "iam_scim_user"
+	TableSCIMProjectionGrant        = "iam_scim_projection_grant"
+	TableSCIMGroup                  = "iam_scim_group"
+	TableSCIMGroupMember            = "iam_scim_group_member"
 )
 
 // AllEntities returns a zero value of every entity, in the schema's table
@@ -58,8 +72,22 @@ func AllEntities() []Entity {
 		Subscription{},
 		WalletAddress{},
 		RateLimit{},
-		OAuthApplication{},
+		OAuthClient{},
+		OAuthResource{},
+		OAuthClientResource{},
+		OAuthRefreshToken{},
 		OAuthAccessToken{},
 		OAuthConsent{},
+		OAuthClientAssertion{},
+		SCIMManagedConnection{},
+		SCIMManagedCredential{},
+		SCIMManagedConnectionEvent{},
+		SCIMConnectionBinding{},
+		SCIMIdentityTombstone{},
+		SCIMSubject{},
+		SCIMUser{},
+		SCIMProjectionGrant{},
+		SCIMGroup{},
+		SCIMGroupMember{},
 	}
 }

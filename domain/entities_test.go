@@ -271,15 +271,25 @@ func TestOrganizationRole_RejectsBuiltInNamesAndMalformedPermissions(t *testing.
 	require.Equal(t, "billing", r.Role)
 }
 
-func TestOAuthApplication_ConfidentialClientsNeedASecretAndRedirectsMustBeAbsolute(t *testing.T) {
+func TestOAuthClient_SecretClientsNeedASecretAndRedirectsMustBeAbsolute(t *testing.T) {
 	t.Parallel()
-	_, err := domain.NewOAuthApplication(domain.OAuthApplicationParams{Name: "App", ClientID: "c1", RedirectURLs: []string{"/callback"}})
-	require.Equal(t, map[string]string{"clientSecret": "required", "redirectUrls": "url"}, problems(t, err))
-	a, err := domain.NewOAuthApplication(domain.OAuthApplicationParams{Name: "App", ClientID: "c1", Type: ptr(domain.OAuthTypePublic),
-		RedirectURLs: []string{"https://app.example.com/cb", "com.example.app:/oauth"}})
+	_, err := domain.NewOAuthClient(domain.OAuthClientParams{ClientID: "c1", RedirectURIs: []string{"/callback"}, Scopes: []string{"open id"}})
+	require.Equal(t, map[string]string{"clientSecret": "required", "redirectUris": "url", "scopes": "scope"}, problems(t, err))
+	_, err = domain.NewOAuthClient(domain.OAuthClientParams{ClientID: "c1", ClientSecret: domain.SecretPtr("h"), ApplicationType: ptr("spa"),
+		RedirectURIs: []string{"https://a.example.com/cb"}})
+	require.Equal(t, map[string]string{"applicationType": "enum"}, problems(t, err))
+	org := domain.NewID[domain.Organization]()
+	c, err := domain.NewOAuthClient(domain.OAuthClientParams{OrganizationID: &org, ClientID: "c1", TokenEndpointAuthMethod: ptr(domain.OAuthAuthNone),
+		RedirectURIs: []string{"https://app.example.com/cb", "com.example.app:/oauth"}})
 	require.NoError(t, err)
-	require.Equal(t, []string{"https://app.example.com/cb", "com.example.app:/oauth"}, a.RedirectURLList())
-	require.False(t, a.Disabled)
+	require.Equal(t, []string{"https://app.example.com/cb", "com.example.app:/oauth"}, domain.StringList(c.RedirectURIs))
+	require.Equal(t, []string{"authorization_code", "refresh_token"}, domain.StringList(c.GrantTypes))
+	require.Equal(t, org.String(), *c.ReferenceID, "an organization's client references it")
+	require.True(t, c.IsPublic())
+	require.False(t, c.Disabled)
+	other := "shared_organization__0190a0a0-0000-7000-8000-000000000000"
+	c.ReferenceID = &other
+	require.Equal(t, map[string]string{"referenceId": "owner"}, problems(t, c.Validate()))
 }
 
 func TestSubscription_DefaultsToIncompleteAndDerivesTheTenant(t *testing.T) {
@@ -325,11 +335,23 @@ func TestSmallEntities_ValidateTheirRules(t *testing.T) {
 			map[string]string{"address": "wallet_address", "chainId": "positive"}},
 		{"rate limit", second(domain.NewRateLimit(domain.RateLimitParams{Count: -1, LastRequest: -1})),
 			map[string]string{"key": "required", "count": "non_negative", "lastRequest": "non_negative"}},
-		{"access token", second(domain.NewOAuthAccessToken(domain.OAuthAccessTokenParams{AccessTokenExpiresAt: past, RefreshTokenExpiresAt: future})),
-			map[string]string{"accessToken": "required", "refreshToken": "required", "accessTokenExpiresAt": "after_created",
-				"clientId": "required", "scopes": "required"}},
-		{"consent", second(domain.NewOAuthConsent(domain.OAuthConsentParams{Scopes: "   "})),
+		{"access token", second(domain.NewOAuthAccessToken(domain.OAuthAccessTokenParams{ExpiresAt: past, Resources: []string{"not a url"}})),
+			map[string]string{"token": "required", "expiresAt": "after_created", "clientId": "required", "resources": "url"}},
+		{"refresh token", second(domain.NewOAuthRefreshToken(domain.OAuthRefreshTokenParams{ExpiresAt: future})),
+			map[string]string{"token": "required", "clientId": "required", "userId": "required"}},
+		{"consent", second(domain.NewOAuthConsent(domain.OAuthConsentParams{Scopes: []string{"   "}})),
 			map[string]string{"clientId": "required", "userId": "required", "scopes": "required"}},
+		{"resource", second(domain.NewOAuthResource(domain.OAuthResourceParams{Identifier: "api", AccessTokenTTL: ptr(int32(0))})),
+			map[string]string{"identifier": "url", "name": "required", "accessTokenTtl": "positive"}},
+		{"client resource", second(domain.NewOAuthClientResource(domain.OAuthClientResourceParams{Metadata: json.RawMessage("{")})),
+			map[string]string{"clientId": "required", "resourceId": "required", "metadata": "json"}},
+		{"scim user", domain.SCIMUser{Active: true}.Validate(),
+			map[string]string{"connectionId": "required", "provisioningDomainId": "required", "userId": "required",
+				"connectionUserKey": "required", "userName": "required", "userNameKey": "required", "primaryEmail": "required",
+				"displayName": "required", "formattedName": "required", "serializedEmails": "required", "orderKey": "required"}},
+		{"scim credential", domain.SCIMManagedCredential{}.Validate(),
+			map[string]string{"connectionRecordId": "required", "credentialId": "required", "tokenDigest": "required",
+				"hashVersion": "required", "activeSlotKey": "required", "status": "required", "serializedScopes": "required", "expiresAt": "required"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

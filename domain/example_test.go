@@ -129,5 +129,5 @@ func ExampleAllEntities() {
 	// shared_user
 	// shared_organization
 	// shared_team
-	// 25
+	// 39
 }

@@ -47,9 +47,26 @@ var secretColumns = map[string][]string{
 	domain.TableSubscription:     nil,
 	domain.TableWalletAddress:    nil,
 	domain.TableRateLimit:        nil,
-	domain.TableOAuthApplication: {"client_secret"},
-	domain.TableOAuthAccessToken: {"access_token", "refresh_token"},
+	domain.TableOAuthClient:      {"client_secret"},
+	domain.TableOAuthAccessToken: {"token"},
 	domain.TableOAuthConsent:     nil,
+	// Migration 0005. Token hashes are secrets like the API key hash; the
+	// rotation replay is Better Auth's encrypted token response. SCIM keys
+	// (connection, user name, order ...) are lookup keys, not credentials.
+	domain.TableOAuthRefreshToken:          {"token", "rotation_replay_response"},
+	domain.TableOAuthResource:              nil,
+	domain.TableOAuthClientResource:        nil,
+	domain.TableOAuthClientAssertion:       nil,
+	domain.TableSCIMManagedConnection:      nil,
+	domain.TableSCIMManagedCredential:      {"token_digest"},
+	domain.TableSCIMManagedConnectionEvent: nil,
+	domain.TableSCIMConnectionBinding:      nil,
+	domain.TableSCIMIdentityTombstone:      nil,
+	domain.TableSCIMSubject:                nil,
+	domain.TableSCIMUser:                   nil,
+	domain.TableSCIMProjectionGrant:        nil,
+	domain.TableSCIMGroup:                  nil,
+	domain.TableSCIMGroupMember:            nil,
 }
 
 var (
@@ -99,8 +116,8 @@ func TestAllEntities_ListsEveryEntityTypeOfThePackage(t *testing.T) {
 	for _, e := range domain.AllEntities() {
 		listed[reflect.TypeOf(e).Name()] = true
 	}
-	require.Len(t, domain.AllEntities(), 25)
-	require.Len(t, listed, 25, "AllEntities lists a type twice")
+	require.Len(t, domain.AllEntities(), 39)
+	require.Len(t, listed, 39, "AllEntities lists a type twice")
 
 	// Every type with a TableName method, and every Table* constant, must be
 	// covered; parse the package source so that a new entity cannot hide.
@@ -140,9 +157,9 @@ func TestAllEntities_ListsEveryEntityTypeOfThePackage(t *testing.T) {
 	for _, name := range withTableName {
 		require.True(t, listed[name], "entity %s has a TableName method but is missing from AllEntities", name)
 	}
-	require.Len(t, withTableName, 25)
-	require.Len(t, tableConsts, 25, "one Table constant per entity (entities_gen.go)")
-	require.Len(t, secretColumns, 25, "secretColumns must decide every table")
+	require.Len(t, withTableName, 39)
+	require.Len(t, tableConsts, 39, "one Table constant per entity (entities_gen.go)")
+	require.Len(t, secretColumns, 39, "secretColumns must decide every table")
 }
 
 func TestAllEntities_EveryFieldHasDBAndJSONTags(t *testing.T) {
@@ -243,8 +260,8 @@ func TestSecrets_InParamsAndPatchesNeverPrint(t *testing.T) {
 		domain.SessionParams{}, domain.AccountParams{}, domain.AccountPatch{}, domain.VerificationParams{},
 		domain.VerificationPatch{}, domain.TwoFactorParams{}, domain.TwoFactorPatch{}, domain.PasskeyParams{},
 		domain.APIKeyParams{}, domain.JWKSParams{}, domain.DeviceCodeParams{}, domain.SCIMProviderParams{},
-		domain.SCIMProviderPatch{}, domain.OAuthApplicationParams{}, domain.OAuthApplicationPatch{},
-		domain.OAuthAccessTokenParams{},
+		domain.SCIMProviderPatch{}, domain.OAuthClientParams{}, domain.OAuthClientPatch{},
+		domain.OAuthAccessTokenParams{}, domain.OAuthRefreshTokenParams{},
 	}
 	for _, in := range inputs {
 		ptr := reflect.New(reflect.TypeOf(in))

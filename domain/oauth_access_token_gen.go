@@ -3,6 +3,7 @@
 package domain
 
 import (
+	"encoding/json"
 	"io"
 	"time"
 )
@@ -10,35 +11,45 @@ import (
 // OAuthAccessTokenID is the public id of a OAuthAccessToken (iam_oauth_access_token__<uuid>).
 type OAuthAccessTokenID = ID[OAuthAccessToken]
 
-// OAuthAccessToken is an issued access/refresh token pair
-// (iam_oauth_access_token, optional tenant; Better Auth ≤ 1.6 shape). Both
-// tokens are secrets left out of JSON. The columns keep the seed's
-// nullability; Validate requires what Better Auth 1.6 always writes.
+// OAuthAccessToken is an opaque access token of the oauth-provider
+// (iam_oauth_access_token, optional tenant: its client's organization; the
+// ≤ 1.6 access/refresh pair was split by migration 0005). Token is the
+// stored form (base64url(SHA-256(token)) by default), a secret. JWT access
+// tokens are not stored.
 type OAuthAccessToken struct {
 	Audit[OAuthAccessToken]
-	OrganizationID        *OrganizationID `db:"organization_id" json:"organizationId,omitempty"`
-	AccessToken           *Secret         `db:"access_token" json:"-"`
-	RefreshToken          *Secret         `db:"refresh_token" json:"-"`
-	AccessTokenExpiresAt  *time.Time      `db:"access_token_expires_at" json:"accessTokenExpiresAt,omitempty"`
-	RefreshTokenExpiresAt *time.Time      `db:"refresh_token_expires_at" json:"refreshTokenExpiresAt,omitempty"`
-	ClientID              *string         `db:"client_id" json:"clientId,omitempty"`
-	UserID                *UserID         `db:"user_id" json:"userId,omitempty"` // nil for client-credentials tokens
-	Scopes                *string         `db:"scopes" json:"scopes,omitempty"`  // space-separated
+	OrganizationID          *OrganizationID      `db:"organization_id" json:"organizationId,omitempty"`
+	Token                   Secret               `db:"token" json:"-"`
+	ClientID                string               `db:"client_id" json:"clientId"`
+	SessionID               *SessionID           `db:"session_id" json:"sessionId,omitempty"`
+	UserID                  *UserID              `db:"user_id" json:"userId,omitempty"`
+	ReferenceID             *string              `db:"reference_id" json:"referenceId,omitempty"`
+	AuthorizationCodeID     *string              `db:"authorization_code_id" json:"authorizationCodeId,omitempty"`
+	Resources               json.RawMessage      `db:"resources" json:"resources,omitempty"`                                // jsonb string[]
+	RequestedUserInfoClaims json.RawMessage      `db:"requested_user_info_claims" json:"requestedUserInfoClaims,omitempty"` // jsonb string[]
+	RefreshID               *OAuthRefreshTokenID `db:"refresh_id" json:"refreshId,omitempty"`
+	ExpiresAt               time.Time            `db:"expires_at" json:"expiresAt"`
+	Revoked                 *time.Time           `db:"revoked" json:"revoked,omitempty"`
+	Confirmation            json.RawMessage      `db:"confirmation" json:"confirmation,omitempty"`
+	Scopes                  json.RawMessage      `db:"scopes" json:"scopes"` // jsonb string[]
 }
 
 // TableName implements Entity.
 func (OAuthAccessToken) TableName() string { return TableOAuthAccessToken }
 
-// OAuthAccessTokenParams is the input that creates an OAuthAccessToken.
+// OAuthAccessTokenParams is the input that creates an OAuthAccessToken. Token
+// is the stored form (betterauth.HashOAuthToken of the token).
 type OAuthAccessTokenParams struct {
-	OrganizationID        *OrganizationID `json:"organizationId"`
-	AccessToken           Secret          `json:"accessToken"`
-	RefreshToken          Secret          `json:"refreshToken"`
-	AccessTokenExpiresAt  time.Time       `json:"accessTokenExpiresAt"`
-	RefreshTokenExpiresAt time.Time       `json:"refreshTokenExpiresAt"`
-	ClientID              string          `json:"clientId"`
-	UserID                *UserID         `json:"userId"`
-	Scopes                string          `json:"scopes"`
+	OrganizationID *OrganizationID      `json:"organizationId"`
+	Token          Secret               `json:"token"`
+	ClientID       string               `json:"clientId"`
+	SessionID      *SessionID           `json:"sessionId"`
+	UserID         *UserID              `json:"userId"`
+	ReferenceID    *string              `json:"referenceId"`
+	Resources      []string             `json:"resources"`
+	RefreshID      *OAuthRefreshTokenID `json:"refreshId"`
+	ExpiresAt      time.Time            `json:"expiresAt"`
+	Scopes         []string             `json:"scopes"`
 }
 
 // DecodeOAuthAccessTokenParams decodes and validates a JSON OAuthAccessTokenParams.
@@ -46,19 +57,17 @@ func DecodeOAuthAccessTokenParams(r io.Reader) (OAuthAccessTokenParams, error) {
 	return decodeParams(TableOAuthAccessToken, r, NewOAuthAccessToken)
 }
 
-// OAuthAccessTokenPatch lists what an update of a token pair may change:
-// expiring it early (revocation).
+// OAuthAccessTokenPatch lists what an update of an access token may change:
+// its revocation.
 type OAuthAccessTokenPatch struct {
-	AccessTokenExpiresAt  *time.Time `json:"accessTokenExpiresAt"`
-	RefreshTokenExpiresAt *time.Time `json:"refreshTokenExpiresAt"`
+	Revoked *time.Time `json:"revoked"`
 }
 
 // Apply applies the patch to o when the result is valid; on error o is
 // unchanged.
 func (p OAuthAccessTokenPatch) Apply(o *OAuthAccessToken) error {
 	next := *o
-	setOpt(&next.AccessTokenExpiresAt, p.AccessTokenExpiresAt)
-	setOpt(&next.RefreshTokenExpiresAt, p.RefreshTokenExpiresAt)
+	setOpt(&next.Revoked, p.Revoked)
 	if err := next.Validate(); err != nil {
 		return err
 	}

@@ -2,32 +2,41 @@
 
 package domain
 
-import "io"
+import (
+	"encoding/json"
+	"io"
+)
 
 // OAuthConsentID is the public id of a OAuthConsent (iam_oauth_consent__<uuid>).
 type OAuthConsentID = ID[OAuthConsent]
 
-// OAuthConsent records a user's consent to a client's scopes
-// (iam_oauth_consent, optional tenant; Better Auth ≤ 1.6 shape).
+// OAuthConsent is a consent a user gave a client (iam_oauth_consent, optional
+// tenant: the client's organization; Better Auth 1.7 shape: a row is a
+// consent given, migration 0005 dropped the rows of ≤ 1.6 whose
+// consentGiven was false).
 type OAuthConsent struct {
 	Audit[OAuthConsent]
-	OrganizationID *OrganizationID `db:"organization_id" json:"organizationId,omitempty"`
-	ClientID       string          `db:"client_id" json:"clientId"`
-	UserID         *UserID         `db:"user_id" json:"userId,omitempty"`
-	Scopes         string          `db:"scopes" json:"scopes"` // space-separated
-	ConsentGiven   bool            `db:"consent_given" json:"consentGiven"`
+	OrganizationID          *OrganizationID `db:"organization_id" json:"organizationId,omitempty"`
+	ClientID                string          `db:"client_id" json:"clientId"`
+	UserID                  *UserID         `db:"user_id" json:"userId,omitempty"`
+	ReferenceID             *string         `db:"reference_id" json:"referenceId,omitempty"`
+	Resources               json.RawMessage `db:"resources" json:"resources,omitempty"`                                // jsonb string[]
+	RequestedUserInfoClaims json.RawMessage `db:"requested_user_info_claims" json:"requestedUserInfoClaims,omitempty"` // jsonb string[]
+	Scopes                  json.RawMessage `db:"scopes" json:"scopes"`                                                // jsonb string[]
 }
 
 // TableName implements Entity.
 func (OAuthConsent) TableName() string { return TableOAuthConsent }
 
-// OAuthConsentParams is the input that creates an OAuthConsent.
+// OAuthConsentParams is the input that creates a OAuthConsent
+// (NewOAuthConsent validates it and applies the defaults of nil fields).
 type OAuthConsentParams struct {
 	OrganizationID *OrganizationID `json:"organizationId"`
 	ClientID       string          `json:"clientId"`
 	UserID         *UserID         `json:"userId"`
-	Scopes         string          `json:"scopes"`
-	ConsentGiven   bool            `json:"consentGiven"`
+	ReferenceID    *string         `json:"referenceId"`
+	Resources      []string        `json:"resources"`
+	Scopes         []string        `json:"scopes"`
 }
 
 // DecodeOAuthConsentParams decodes and validates a JSON OAuthConsentParams.
@@ -35,17 +44,17 @@ func DecodeOAuthConsentParams(r io.Reader) (OAuthConsentParams, error) {
 	return decodeParams(TableOAuthConsent, r, NewOAuthConsent)
 }
 
-// OAuthConsentPatch lists what an update of a consent may change.
+// OAuthConsentPatch lists what an update of a OAuthConsent may change; nil
+// fields are left alone.
 type OAuthConsentPatch struct {
-	Scopes       *string `json:"scopes"`
-	ConsentGiven *bool   `json:"consentGiven"`
+	Resources []string `json:"resources"`
+	Scopes    []string `json:"scopes"`
 }
 
 // Apply applies the patch to o when the result is valid; on error o is
 // unchanged.
 func (p OAuthConsentPatch) Apply(o *OAuthConsent) error {
 	next := *o
-	set(&next.ConsentGiven, p.ConsentGiven)
 	if err := p.finish(*o, &next); err != nil {
 		return err
 	}

@@ -327,7 +327,7 @@ var betterAuthQueries = map[string]string{
 	"iam_apikey.user_id":                      "listApiKeys (keys of a user)",
 	"iam_oauth_access_token.access_token":     "OAuth userinfo and introspection (token by access token)",
 	"iam_oauth_access_token.refresh_token":    "OAuth refresh (token by refresh token)",
-	"iam_oauth_application.client_id":         "OAuth authorize and token (client by client_id)",
+	"iam_oauth_client.client_id":              "OAuth authorize and token (client by client_id)",
 	"iam_sso_provider.provider_id":            "SSO sign-in (provider by id)",
 	"iam_sso_provider.domain":                 "SSO sign-in by email domain",
 	"iam_scim_provider.scim_token":            "SCIM requests (provider by bearer token)",

@@ -305,3 +305,53 @@ END;
 // NotifyTrigger is the name of the trigger that runs notifySessionChange or
 // notifyMemberChange on shared_session, shared_user and iam_member.
 const NotifyTrigger = "iam_notify_session_change"
+
+// SyncReferenceOrgTrigger is the trigger that runs syncReferenceOrg. Its
+// name sorts after iam_same_tenant_* (which may fill organization_id from
+// the client) and before iam_tenant_guard (which then sees the result).
+const SyncReferenceOrgTrigger = "iam_sync_reference_org"
+
+// syncReferenceOrg ties reference_id (Better Auth's owner or consent
+// reference, free text it writes) to organization_id on the oauth-provider
+// tables (migration 0005), as the API key and subscription owners are tied
+// (rule 3 of docs/security.md): a reference to an organization makes the
+// row that organization's, and a row of an organization references no other
+// organization. With TG_ARGV[0] = 'owner' (clients) reference_id is the
+// owner: left out it becomes organization_id, and an organization's client
+// references that organization and nothing else. Other references (a user's
+// id, an app's own value) are left alone.
+var syncReferenceOrg = &Function{
+	Name: "iam_sync_reference_org",
+	Doc:  "BEFORE INSERT OR UPDATE on the oauth-provider tables: reference_id <-> organization_id, consistent.",
+	Body: `
+DECLARE
+  v_owner boolean := TG_NARGS > 0 AND TG_ARGV[0] = 'owner';
+BEGIN
+  IF TG_OP = 'UPDATE'
+     AND NEW.reference_id IS NOT DISTINCT FROM OLD.reference_id
+     AND NEW.organization_id IS NOT DISTINCT FROM OLD.organization_id THEN
+    RETURN NEW;
+  END IF;
+  IF v_owner AND NEW.reference_id IS NULL THEN
+    NEW.reference_id := NEW.organization_id;
+  END IF;
+  IF starts_with(NEW.reference_id, 'shared_organization__') THEN
+    NEW.organization_id := COALESCE(NEW.organization_id, NEW.reference_id);
+    IF NEW.organization_id <> NEW.reference_id THEN
+      RAISE EXCEPTION '%.reference_id: a row of an organization cannot reference another organization (organization_id)', TG_TABLE_NAME
+        USING ERRCODE = 'check_violation', COLUMN = 'reference_id', TABLE = TG_TABLE_NAME;
+    END IF;
+  ELSIF v_owner AND NEW.organization_id IS NOT NULL THEN
+    RAISE EXCEPTION '%.reference_id: an organization''s client must reference that organization (organization_id)', TG_TABLE_NAME
+      USING ERRCODE = 'check_violation', COLUMN = 'reference_id', TABLE = TG_TABLE_NAME;
+  END IF;
+  RETURN NEW;
+END;
+`,
+}
+
+// syncReferenceOrgTrigger declares the trigger of syncReferenceOrg with its
+// arguments ("owner" for clients).
+func syncReferenceOrgTrigger(args ...string) *Trigger {
+	return NewTrigger(SyncReferenceOrgTrigger, "BEFORE", syncReferenceOrg.Name, "INSERT", "UPDATE").WithArgs(args...)
+}

@@ -139,6 +139,14 @@ type GoEntity struct {
 	// NoPatch: the entity has no Patch type (rows that are never updated
 	// through the domain).
 	NoPatch bool
+	// NoParams: the entity has no Params, Decode<Entity>Params or
+	// constructor (rows only Better Auth writes; Go reads them).
+	NoParams bool
+	// HandWritten: the entity struct (and its id type) is written by hand
+	// in domain (a table whose ids are not typed ids: Table.ForeignIDs);
+	// the generator renders only its table constant, its place in
+	// AllEntities and its store wiring.
+	HandWritten bool
 	// Finish: Apply ends with the hand-written
 	// func (p <E>Patch) finish(old <E>, next *<E>) error, which applies the
 	// NormCustom fields, checks rules that compare the old row with the new
@@ -183,3 +191,10 @@ func (o omitParam) addTo(t *Table) {
 
 // GoNoPatch declares that the entity has no Patch type.
 func (t *Table) GoNoPatch() *Table { t.Go.NoPatch = true; return t }
+
+// GoNoParams declares that the entity has no Params (GoEntity.NoParams).
+func (t *Table) GoNoParams() *Table { t.Go.NoParams = true; return t }
+
+// GoHandWritten declares that the entity struct is written by hand
+// (GoEntity.HandWritten).
+func (t *Table) GoHandWritten() *Table { t.Go.HandWritten = true; return t }

@@ -38,13 +38,16 @@ const (
 var iam = MustNew("iam", nil,
 	WithEnums(domain.Enums()...),
 	WithFunctions(touchRow, teamMemberOrg, invitationTeams, apikeyOwner, subscriptionOwner,
-		tenantGuard, sameTenant, sessionActiveOrg, notifySessionChange, notifyMemberChange),
+		tenantGuard, sameTenant, sessionActiveOrg, notifySessionChange, notifyMemberChange, syncReferenceOrg),
 	WithTables(
 		User, Organization, Team, Session, Folder, File,
 		Account, Verification, Member, TeamMember, Invitation, OrganizationRole,
 		TwoFactor, Passkey, APIKey, JWKS, DeviceCode, SSOProvider, SCIMProvider,
 		Subscription, WalletAddress, RateLimit,
-		OAuthApplication, OAuthAccessToken, OAuthConsent,
+		OAuthClient, OAuthResource, OAuthClientResource, OAuthRefreshToken, OAuthAccessToken, OAuthConsent,
+		OAuthClientAssertion,
+		SCIMManagedConnection, SCIMManagedCredential, SCIMManagedConnectionEvent, SCIMConnectionBinding,
+		SCIMIdentityTombstone, SCIMSubject, SCIMUser, SCIMProjectionGrant, SCIMGroup, SCIMGroupMember,
 	),
 	WithRoles(
 		&Role{Name: AppRole, Doc: "the Go store's role: DML on every table, subject to row level security"},
@@ -53,7 +56,8 @@ var iam = MustNew("iam", nil,
 	WithGrants(AppRole, AuthRole),
 )
 
-// IAM returns the built-in schema: the 25 tables of the IAM slice.
+// IAM returns the built-in schema: the 39 tables of the IAM slice (the
+// seed's 25 less iam_oauth_application, and 15 added by migration 0005).
 func IAM() *Schema { return iam }
 
 // Tables returns the built-in tables in creation order.

@@ -20,8 +20,11 @@ func TestIAM_HasThe25TablesOfTheSpecInOrder(t *testing.T) {
 		domain.TableAccount, domain.TableVerification, domain.TableMember, domain.TableTeamMember, domain.TableInvitation,
 		domain.TableOrganizationRole, domain.TableTwoFactor, domain.TablePasskey, domain.TableAPIKey, domain.TableJWKS,
 		domain.TableDeviceCode, domain.TableSSOProvider, domain.TableSCIMProvider, domain.TableSubscription,
-		domain.TableWalletAddress, domain.TableRateLimit, domain.TableOAuthApplication, domain.TableOAuthAccessToken,
-		domain.TableOAuthConsent,
+		domain.TableWalletAddress, domain.TableRateLimit, domain.TableOAuthClient, domain.TableOAuthAccessToken,
+		domain.TableOAuthConsent, domain.TableOAuthRefreshToken, domain.TableOAuthResource, domain.TableOAuthClientResource,
+		domain.TableOAuthClientAssertion, domain.TableSCIMManagedConnection, domain.TableSCIMManagedCredential,
+		domain.TableSCIMManagedConnectionEvent, domain.TableSCIMConnectionBinding, domain.TableSCIMIdentityTombstone,
+		domain.TableSCIMSubject, domain.TableSCIMUser, domain.TableSCIMProjectionGrant, domain.TableSCIMGroup, domain.TableSCIMGroupMember,
 	}, names)
 	require.NoError(t, schema.IAM().Validate())
 }
@@ -33,7 +36,8 @@ func TestIAM_TenancyFollowsTheSpec(t *testing.T) {
 		"iam_member": schema.TenantRequired, "iam_team_member": schema.TenantRequired, "iam_invitation": schema.TenantRequired,
 		"iam_organization_role": schema.TenantRequired,
 		"iam_apikey":            schema.TenantOptional, "iam_sso_provider": schema.TenantOptional, "iam_scim_provider": schema.TenantOptional,
-		"iam_subscription": schema.TenantOptional, "iam_oauth_application": schema.TenantOptional,
+		"iam_subscription": schema.TenantOptional, "iam_oauth_client": schema.TenantOptional,
+		"iam_oauth_refresh_token": schema.TenantOptional, "iam_oauth_client_resource": schema.TenantOptional,
 		"iam_oauth_access_token": schema.TenantOptional, "iam_oauth_consent": schema.TenantOptional,
 	}
 	for _, tb := range schema.Tables() {

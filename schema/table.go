@@ -105,6 +105,9 @@ type Table struct {
 	extraPolicies []*Policy
 	// Go is how the generated code names the entity.
 	Go GoEntity
+	// ForeignID, when not empty, says why the table's ids are not typed ids
+	// (ForeignIDs): Better Auth writes them.
+	ForeignID string
 
 	schema *Schema
 }
@@ -507,4 +510,22 @@ func (d derivedPart) addTo(t *Table) {
 		panic(fmt.Sprintf("schema: table %s: Derived(%q): unknown column %s", t.Name, d.column, d.column))
 	}
 	c.DerivedBy(d.how)
+}
+
+// ForeignIDs drops the typed-id check of a table whose ids Better Auth
+// writes itself (forceAllowId) in a form of its own; why says what it
+// writes. The column default still makes a typed id when a writer leaves
+// the id out.
+func (t *Table) ForeignIDs(why string) *Table {
+	name := t.Name + "_id_check"
+	checks := t.Checks[:0]
+	for _, c := range t.Checks {
+		if c.Name != name {
+			checks = append(checks, c)
+		}
+	}
+	t.Checks = checks
+	t.ForeignID = why
+	t.Column(ColID).Describe("public id, written by Better Auth: " + why)
+	return t
 }

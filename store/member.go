@@ -82,8 +82,8 @@ func (r SubscriptionRepo) GetByStripeSubscriptionID(ctx context.Context, id stri
 	return r.t.getBy(ctx, r.db, r.o.id, "stripe_subscription_id = $1", id, id)
 }
 
-// GetByClientID returns the OAuth application with clientID.
-func (r OAuthApplicationRepo) GetByClientID(ctx context.Context, clientID string) (domain.OAuthApplication, error) {
+// GetByClientID returns the OAuth client with clientID.
+func (r OAuthClientRepo) GetByClientID(ctx context.Context, clientID string) (domain.OAuthClient, error) {
 	return r.t.getBy(ctx, r.db, r.o.id, "client_id = $1", clientID, clientID)
 }
 

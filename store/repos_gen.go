@@ -5,31 +5,45 @@ package store
 import "github.com/beep/iam/domain"
 
 var (
-	tUser             = newTable[domain.User](false)
-	tOrganization     = newTable[domain.Organization](false)
-	tTeam             = newTable[domain.Team](true)
-	tSession          = newTable[domain.Session](false)
-	tFolder           = newTable[domain.Folder](true)
-	tFile             = newTable[domain.File](true)
-	tAccount          = newTable[domain.Account](false)
-	tVerification     = newTable[domain.Verification](false)
-	tMember           = newTable[domain.Member](true)
-	tTeamMember       = newTable[domain.TeamMember](true)
-	tInvitation       = newTable[domain.Invitation](true)
-	tOrganizationRole = newTable[domain.OrganizationRole](true)
-	tTwoFactor        = newTable[domain.TwoFactor](false)
-	tPasskey          = newTable[domain.Passkey](false)
-	tAPIKey           = newTable[domain.APIKey](true)
-	tJWKS             = newTable[domain.JWKS](false)
-	tDeviceCode       = newTable[domain.DeviceCode](false)
-	tSSOProvider      = newTable[domain.SSOProvider](true)
-	tSCIMProvider     = newTable[domain.SCIMProvider](true)
-	tSubscription     = newTable[domain.Subscription](true)
-	tWalletAddress    = newTable[domain.WalletAddress](false)
-	tRateLimit        = newTable[domain.RateLimit](false)
-	tOAuthApplication = newTable[domain.OAuthApplication](true)
-	tOAuthAccessToken = newTable[domain.OAuthAccessToken](true)
-	tOAuthConsent     = newTable[domain.OAuthConsent](true)
+	tUser                       = newTable[domain.User](false)
+	tOrganization               = newTable[domain.Organization](false)
+	tTeam                       = newTable[domain.Team](true)
+	tSession                    = newTable[domain.Session](false)
+	tFolder                     = newTable[domain.Folder](true)
+	tFile                       = newTable[domain.File](true)
+	tAccount                    = newTable[domain.Account](false)
+	tVerification               = newTable[domain.Verification](false)
+	tMember                     = newTable[domain.Member](true)
+	tTeamMember                 = newTable[domain.TeamMember](true)
+	tInvitation                 = newTable[domain.Invitation](true)
+	tOrganizationRole           = newTable[domain.OrganizationRole](true)
+	tTwoFactor                  = newTable[domain.TwoFactor](false)
+	tPasskey                    = newTable[domain.Passkey](false)
+	tAPIKey                     = newTable[domain.APIKey](true)
+	tJWKS                       = newTable[domain.JWKS](false)
+	tDeviceCode                 = newTable[domain.DeviceCode](false)
+	tSSOProvider                = newTable[domain.SSOProvider](true)
+	tSCIMProvider               = newTable[domain.SCIMProvider](true)
+	tSubscription               = newTable[domain.Subscription](true)
+	tWalletAddress              = newTable[domain.WalletAddress](false)
+	tRateLimit                  = newTable[domain.RateLimit](false)
+	tOAuthClient                = newTable[domain.OAuthClient](true)
+	tOAuthResource              = newTable[domain.OAuthResource](false)
+	tOAuthClientResource        = newTable[domain.OAuthClientResource](true)
+	tOAuthRefreshToken          = newTable[domain.OAuthRefreshToken](true)
+	tOAuthAccessToken           = newTable[domain.OAuthAccessToken](true)
+	tOAuthConsent               = newTable[domain.OAuthConsent](true)
+	tOAuthClientAssertion       = newTable[domain.OAuthClientAssertion](false)
+	tSCIMManagedConnection      = newTable[domain.SCIMManagedConnection](false)
+	tSCIMManagedCredential      = newTable[domain.SCIMManagedCredential](false)
+	tSCIMManagedConnectionEvent = newTable[domain.SCIMManagedConnectionEvent](false)
+	tSCIMConnectionBinding      = newTable[domain.SCIMConnectionBinding](false)
+	tSCIMIdentityTombstone      = newTable[domain.SCIMIdentityTombstone](false)
+	tSCIMSubject                = newTable[domain.SCIMSubject](false)
+	tSCIMUser                   = newTable[domain.SCIMUser](false)
+	tSCIMProjectionGrant        = newTable[domain.SCIMProjectionGrant](false)
+	tSCIMGroup                  = newTable[domain.SCIMGroup](false)
+	tSCIMGroupMember            = newTable[domain.SCIMGroupMember](false)
 )
 
 // UserRepo is the repository of domain.User (shared_user).
@@ -320,19 +334,60 @@ func (tx *Tx) RateLimits() RateLimitRepo {
 	return RateLimitRepo{Repo[domain.RateLimit]{s: tx.store, db: tx.tx, t: tRateLimit}}
 }
 
-// OAuthApplicationRepo is the repository of domain.OAuthApplication (iam_oauth_application), bound to one organization.
-type OAuthApplicationRepo struct {
-	OrgRepo[domain.OAuthApplication]
+// OAuthClientRepo is the repository of domain.OAuthClient (iam_oauth_client), bound to one organization.
+type OAuthClientRepo struct{ OrgRepo[domain.OAuthClient] }
+
+// OAuthClients returns the organization's OAuthClient repository.
+func (o *Org) OAuthClients() OAuthClientRepo {
+	return OAuthClientRepo{OrgRepo[domain.OAuthClient]{o: o, db: o.db, t: tOAuthClient}}
 }
 
-// OAuthApplications returns the organization's OAuthApplication repository.
-func (o *Org) OAuthApplications() OAuthApplicationRepo {
-	return OAuthApplicationRepo{OrgRepo[domain.OAuthApplication]{o: o, db: o.db, t: tOAuthApplication}}
+// OAuthClients returns the organization's OAuthClient repository inside the transaction.
+func (tx *OrgTx) OAuthClients() OAuthClientRepo {
+	return OAuthClientRepo{OrgRepo[domain.OAuthClient]{o: tx.o, db: tx.tx, t: tOAuthClient}}
 }
 
-// OAuthApplications returns the organization's OAuthApplication repository inside the transaction.
-func (tx *OrgTx) OAuthApplications() OAuthApplicationRepo {
-	return OAuthApplicationRepo{OrgRepo[domain.OAuthApplication]{o: tx.o, db: tx.tx, t: tOAuthApplication}}
+// OAuthResourceRepo is the repository of domain.OAuthResource (iam_oauth_resource).
+type OAuthResourceRepo struct{ Repo[domain.OAuthResource] }
+
+// OAuthResources returns the OAuthResource repository; each call runs as its own statement.
+func (s *Store) OAuthResources() OAuthResourceRepo {
+	return OAuthResourceRepo{Repo[domain.OAuthResource]{s: s, db: s.db, t: tOAuthResource}}
+}
+
+// OAuthResources returns the OAuthResource repository inside the transaction.
+func (tx *Tx) OAuthResources() OAuthResourceRepo {
+	return OAuthResourceRepo{Repo[domain.OAuthResource]{s: tx.store, db: tx.tx, t: tOAuthResource}}
+}
+
+// OAuthClientResourceRepo is the repository of domain.OAuthClientResource (iam_oauth_client_resource), bound to one organization.
+type OAuthClientResourceRepo struct {
+	OrgRepo[domain.OAuthClientResource]
+}
+
+// OAuthClientResources returns the organization's OAuthClientResource repository.
+func (o *Org) OAuthClientResources() OAuthClientResourceRepo {
+	return OAuthClientResourceRepo{OrgRepo[domain.OAuthClientResource]{o: o, db: o.db, t: tOAuthClientResource}}
+}
+
+// OAuthClientResources returns the organization's OAuthClientResource repository inside the transaction.
+func (tx *OrgTx) OAuthClientResources() OAuthClientResourceRepo {
+	return OAuthClientResourceRepo{OrgRepo[domain.OAuthClientResource]{o: tx.o, db: tx.tx, t: tOAuthClientResource}}
+}
+
+// OAuthRefreshTokenRepo is the repository of domain.OAuthRefreshToken (iam_oauth_refresh_token), bound to one organization.
+type OAuthRefreshTokenRepo struct {
+	OrgRepo[domain.OAuthRefreshToken]
+}
+
+// OAuthRefreshTokens returns the organization's OAuthRefreshToken repository.
+func (o *Org) OAuthRefreshTokens() OAuthRefreshTokenRepo {
+	return OAuthRefreshTokenRepo{OrgRepo[domain.OAuthRefreshToken]{o: o, db: o.db, t: tOAuthRefreshToken}}
+}
+
+// OAuthRefreshTokens returns the organization's OAuthRefreshToken repository inside the transaction.
+func (tx *OrgTx) OAuthRefreshTokens() OAuthRefreshTokenRepo {
+	return OAuthRefreshTokenRepo{OrgRepo[domain.OAuthRefreshToken]{o: tx.o, db: tx.tx, t: tOAuthRefreshToken}}
 }
 
 // OAuthAccessTokenRepo is the repository of domain.OAuthAccessToken (iam_oauth_access_token), bound to one organization.
@@ -363,32 +418,203 @@ func (tx *OrgTx) OAuthConsents() OAuthConsentRepo {
 	return OAuthConsentRepo{OrgRepo[domain.OAuthConsent]{o: tx.o, db: tx.tx, t: tOAuthConsent}}
 }
 
+// OAuthClientAssertionRepo is the repository of domain.OAuthClientAssertion (iam_oauth_client_assertion).
+type OAuthClientAssertionRepo struct {
+	Repo[domain.OAuthClientAssertion]
+}
+
+// OAuthClientAssertions returns the OAuthClientAssertion repository; each call runs as its own statement.
+func (s *Store) OAuthClientAssertions() OAuthClientAssertionRepo {
+	return OAuthClientAssertionRepo{Repo[domain.OAuthClientAssertion]{s: s, db: s.db, t: tOAuthClientAssertion}}
+}
+
+// OAuthClientAssertions returns the OAuthClientAssertion repository inside the transaction.
+func (tx *Tx) OAuthClientAssertions() OAuthClientAssertionRepo {
+	return OAuthClientAssertionRepo{Repo[domain.OAuthClientAssertion]{s: tx.store, db: tx.tx, t: tOAuthClientAssertion}}
+}
+
+// SCIMManagedConnectionRepo is the repository of domain.SCIMManagedConnection (iam_scim_managed_connection).
+type SCIMManagedConnectionRepo struct {
+	Repo[domain.SCIMManagedConnection]
+}
+
+// SCIMManagedConnections returns the SCIMManagedConnection repository; each call runs as its own statement.
+func (s *Store) SCIMManagedConnections() SCIMManagedConnectionRepo {
+	return SCIMManagedConnectionRepo{Repo[domain.SCIMManagedConnection]{s: s, db: s.db, t: tSCIMManagedConnection}}
+}
+
+// SCIMManagedConnections returns the SCIMManagedConnection repository inside the transaction.
+func (tx *Tx) SCIMManagedConnections() SCIMManagedConnectionRepo {
+	return SCIMManagedConnectionRepo{Repo[domain.SCIMManagedConnection]{s: tx.store, db: tx.tx, t: tSCIMManagedConnection}}
+}
+
+// SCIMManagedCredentialRepo is the repository of domain.SCIMManagedCredential (iam_scim_managed_credential).
+type SCIMManagedCredentialRepo struct {
+	Repo[domain.SCIMManagedCredential]
+}
+
+// SCIMManagedCredentials returns the SCIMManagedCredential repository; each call runs as its own statement.
+func (s *Store) SCIMManagedCredentials() SCIMManagedCredentialRepo {
+	return SCIMManagedCredentialRepo{Repo[domain.SCIMManagedCredential]{s: s, db: s.db, t: tSCIMManagedCredential}}
+}
+
+// SCIMManagedCredentials returns the SCIMManagedCredential repository inside the transaction.
+func (tx *Tx) SCIMManagedCredentials() SCIMManagedCredentialRepo {
+	return SCIMManagedCredentialRepo{Repo[domain.SCIMManagedCredential]{s: tx.store, db: tx.tx, t: tSCIMManagedCredential}}
+}
+
+// SCIMManagedConnectionEventRepo is the repository of domain.SCIMManagedConnectionEvent (iam_scim_managed_connection_event).
+type SCIMManagedConnectionEventRepo struct {
+	Repo[domain.SCIMManagedConnectionEvent]
+}
+
+// SCIMManagedConnectionEvents returns the SCIMManagedConnectionEvent repository; each call runs as its own statement.
+func (s *Store) SCIMManagedConnectionEvents() SCIMManagedConnectionEventRepo {
+	return SCIMManagedConnectionEventRepo{Repo[domain.SCIMManagedConnectionEvent]{s: s, db: s.db, t: tSCIMManagedConnectionEvent}}
+}
+
+// SCIMManagedConnectionEvents returns the SCIMManagedConnectionEvent repository inside the transaction.
+func (tx *Tx) SCIMManagedConnectionEvents() SCIMManagedConnectionEventRepo {
+	return SCIMManagedConnectionEventRepo{Repo[domain.SCIMManagedConnectionEvent]{s: tx.store, db: tx.tx, t: tSCIMManagedConnectionEvent}}
+}
+
+// SCIMConnectionBindingRepo is the repository of domain.SCIMConnectionBinding (iam_scim_connection_binding).
+type SCIMConnectionBindingRepo struct {
+	Repo[domain.SCIMConnectionBinding]
+}
+
+// SCIMConnectionBindings returns the SCIMConnectionBinding repository; each call runs as its own statement.
+func (s *Store) SCIMConnectionBindings() SCIMConnectionBindingRepo {
+	return SCIMConnectionBindingRepo{Repo[domain.SCIMConnectionBinding]{s: s, db: s.db, t: tSCIMConnectionBinding}}
+}
+
+// SCIMConnectionBindings returns the SCIMConnectionBinding repository inside the transaction.
+func (tx *Tx) SCIMConnectionBindings() SCIMConnectionBindingRepo {
+	return SCIMConnectionBindingRepo{Repo[domain.SCIMConnectionBinding]{s: tx.store, db: tx.tx, t: tSCIMConnectionBinding}}
+}
+
+// SCIMIdentityTombstoneRepo is the repository of domain.SCIMIdentityTombstone (iam_scim_identity_tombstone).
+type SCIMIdentityTombstoneRepo struct {
+	Repo[domain.SCIMIdentityTombstone]
+}
+
+// SCIMIdentityTombstones returns the SCIMIdentityTombstone repository; each call runs as its own statement.
+func (s *Store) SCIMIdentityTombstones() SCIMIdentityTombstoneRepo {
+	return SCIMIdentityTombstoneRepo{Repo[domain.SCIMIdentityTombstone]{s: s, db: s.db, t: tSCIMIdentityTombstone}}
+}
+
+// SCIMIdentityTombstones returns the SCIMIdentityTombstone repository inside the transaction.
+func (tx *Tx) SCIMIdentityTombstones() SCIMIdentityTombstoneRepo {
+	return SCIMIdentityTombstoneRepo{Repo[domain.SCIMIdentityTombstone]{s: tx.store, db: tx.tx, t: tSCIMIdentityTombstone}}
+}
+
+// SCIMSubjectRepo is the repository of domain.SCIMSubject (iam_scim_subject).
+type SCIMSubjectRepo struct{ Repo[domain.SCIMSubject] }
+
+// SCIMSubjects returns the SCIMSubject repository; each call runs as its own statement.
+func (s *Store) SCIMSubjects() SCIMSubjectRepo {
+	return SCIMSubjectRepo{Repo[domain.SCIMSubject]{s: s, db: s.db, t: tSCIMSubject}}
+}
+
+// SCIMSubjects returns the SCIMSubject repository inside the transaction.
+func (tx *Tx) SCIMSubjects() SCIMSubjectRepo {
+	return SCIMSubjectRepo{Repo[domain.SCIMSubject]{s: tx.store, db: tx.tx, t: tSCIMSubject}}
+}
+
+// SCIMUserRepo is the repository of domain.SCIMUser (iam_scim_user).
+type SCIMUserRepo struct{ Repo[domain.SCIMUser] }
+
+// SCIMUsers returns the SCIMUser repository; each call runs as its own statement.
+func (s *Store) SCIMUsers() SCIMUserRepo {
+	return SCIMUserRepo{Repo[domain.SCIMUser]{s: s, db: s.db, t: tSCIMUser}}
+}
+
+// SCIMUsers returns the SCIMUser repository inside the transaction.
+func (tx *Tx) SCIMUsers() SCIMUserRepo {
+	return SCIMUserRepo{Repo[domain.SCIMUser]{s: tx.store, db: tx.tx, t: tSCIMUser}}
+}
+
+// SCIMProjectionGrantRepo is the repository of domain.SCIMProjectionGrant (iam_scim_projection_grant).
+type SCIMProjectionGrantRepo struct {
+	Repo[domain.SCIMProjectionGrant]
+}
+
+// SCIMProjectionGrants returns the SCIMProjectionGrant repository; each call runs as its own statement.
+func (s *Store) SCIMProjectionGrants() SCIMProjectionGrantRepo {
+	return SCIMProjectionGrantRepo{Repo[domain.SCIMProjectionGrant]{s: s, db: s.db, t: tSCIMProjectionGrant}}
+}
+
+// SCIMProjectionGrants returns the SCIMProjectionGrant repository inside the transaction.
+func (tx *Tx) SCIMProjectionGrants() SCIMProjectionGrantRepo {
+	return SCIMProjectionGrantRepo{Repo[domain.SCIMProjectionGrant]{s: tx.store, db: tx.tx, t: tSCIMProjectionGrant}}
+}
+
+// SCIMGroupRepo is the repository of domain.SCIMGroup (iam_scim_group).
+type SCIMGroupRepo struct{ Repo[domain.SCIMGroup] }
+
+// SCIMGroups returns the SCIMGroup repository; each call runs as its own statement.
+func (s *Store) SCIMGroups() SCIMGroupRepo {
+	return SCIMGroupRepo{Repo[domain.SCIMGroup]{s: s, db: s.db, t: tSCIMGroup}}
+}
+
+// SCIMGroups returns the SCIMGroup repository inside the transaction.
+func (tx *Tx) SCIMGroups() SCIMGroupRepo {
+	return SCIMGroupRepo{Repo[domain.SCIMGroup]{s: tx.store, db: tx.tx, t: tSCIMGroup}}
+}
+
+// SCIMGroupMemberRepo is the repository of domain.SCIMGroupMember (iam_scim_group_member).
+type SCIMGroupMemberRepo struct{ Repo[domain.SCIMGroupMember] }
+
+// SCIMGroupMembers returns the SCIMGroupMember repository; each call runs as its own statement.
+func (s *Store) SCIMGroupMembers() SCIMGroupMemberRepo {
+	return SCIMGroupMemberRepo{Repo[domain.SCIMGroupMember]{s: s, db: s.db, t: tSCIMGroupMember}}
+}
+
+// SCIMGroupMembers returns the SCIMGroupMember repository inside the transaction.
+func (tx *Tx) SCIMGroupMembers() SCIMGroupMemberRepo {
+	return SCIMGroupMemberRepo{Repo[domain.SCIMGroupMember]{s: tx.store, db: tx.tx, t: tSCIMGroupMember}}
+}
+
 // tableScopes maps every table the store knows to whether its statements
 // are organization-scoped.
 var tableScopes = map[string]bool{
-	tUser.name:             tUser.scoped,
-	tOrganization.name:     tOrganization.scoped,
-	tTeam.name:             tTeam.scoped,
-	tSession.name:          tSession.scoped,
-	tFolder.name:           tFolder.scoped,
-	tFile.name:             tFile.scoped,
-	tAccount.name:          tAccount.scoped,
-	tVerification.name:     tVerification.scoped,
-	tMember.name:           tMember.scoped,
-	tTeamMember.name:       tTeamMember.scoped,
-	tInvitation.name:       tInvitation.scoped,
-	tOrganizationRole.name: tOrganizationRole.scoped,
-	tTwoFactor.name:        tTwoFactor.scoped,
-	tPasskey.name:          tPasskey.scoped,
-	tAPIKey.name:           tAPIKey.scoped,
-	tJWKS.name:             tJWKS.scoped,
-	tDeviceCode.name:       tDeviceCode.scoped,
-	tSSOProvider.name:      tSSOProvider.scoped,
-	tSCIMProvider.name:     tSCIMProvider.scoped,
-	tSubscription.name:     tSubscription.scoped,
-	tWalletAddress.name:    tWalletAddress.scoped,
-	tRateLimit.name:        tRateLimit.scoped,
-	tOAuthApplication.name: tOAuthApplication.scoped,
-	tOAuthAccessToken.name: tOAuthAccessToken.scoped,
-	tOAuthConsent.name:     tOAuthConsent.scoped,
+	tUser.name:                       tUser.scoped,
+	tOrganization.name:               tOrganization.scoped,
+	tTeam.name:                       tTeam.scoped,
+	tSession.name:                    tSession.scoped,
+	tFolder.name:                     tFolder.scoped,
+	tFile.name:                       tFile.scoped,
+	tAccount.name:                    tAccount.scoped,
+	tVerification.name:               tVerification.scoped,
+	tMember.name:                     tMember.scoped,
+	tTeamMember.name:                 tTeamMember.scoped,
+	tInvitation.name:                 tInvitation.scoped,
+	tOrganizationRole.name:           tOrganizationRole.scoped,
+	tTwoFactor.name:                  tTwoFactor.scoped,
+	tPasskey.name:                    tPasskey.scoped,
+	tAPIKey.name:                     tAPIKey.scoped,
+	tJWKS.name:                       tJWKS.scoped,
+	tDeviceCode.name:                 tDeviceCode.scoped,
+	tSSOProvider.name:                tSSOProvider.scoped,
+	tSCIMProvider.name:               tSCIMProvider.scoped,
+	tSubscription.name:               tSubscription.scoped,
+	tWalletAddress.name:              tWalletAddress.scoped,
+	tRateLimit.name:                  tRateLimit.scoped,
+	tOAuthClient.name:                tOAuthClient.scoped,
+	tOAuthResource.name:              tOAuthResource.scoped,
+	tOAuthClientResource.name:        tOAuthClientResource.scoped,
+	tOAuthRefreshToken.name:          tOAuthRefreshToken.scoped,
+	tOAuthAccessToken.name:           tOAuthAccessToken.scoped,
+	tOAuthConsent.name:               tOAuthConsent.scoped,
+	tOAuthClientAssertion.name:       tOAuthClientAssertion.scoped,
+	tSCIMManagedConnection.name:      tSCIMManagedConnection.scoped,
+	tSCIMManagedCredential.name:      tSCIMManagedCredential.scoped,
+	tSCIMManagedConnectionEvent.name: tSCIMManagedConnectionEvent.scoped,
+	tSCIMConnectionBinding.name:      tSCIMConnectionBinding.scoped,
+	tSCIMIdentityTombstone.name:      tSCIMIdentityTombstone.scoped,
+	tSCIMSubject.name:                tSCIMSubject.scoped,
+	tSCIMUser.name:                   tSCIMUser.scoped,
+	tSCIMProjectionGrant.name:        tSCIMProjectionGrant.scoped,
+	tSCIMGroup.name:                  tSCIMGroup.scoped,
+	tSCIMGroupMember.name:            tSCIMGroupMember.scoped,
 }

@@ -98,9 +98,9 @@ func TestOrgRepos_OtherTenantCannotReach(t *testing.T) {
 	folder, err = fx.a.Folders().Create(ctx, folder)
 	must(err)
 
-	app, err := domain.NewOAuthApplication(domain.OAuthApplicationParams{OrganizationID: &orgA, Name: "app", ClientID: "client-a", ClientSecret: domain.SecretPtr("s3cret"), RedirectURLs: []string{"https://app.example.com/cb"}})
+	app, err := domain.NewOAuthClient(domain.OAuthClientParams{OrganizationID: &orgA, ClientID: "client-a", ClientSecret: domain.SecretPtr("s3cret"), RedirectURIs: []string{"https://app.example.com/cb"}})
 	must(err)
-	app, err = fx.a.OAuthApplications().Create(ctx, app)
+	app, err = fx.a.OAuthClients().Create(ctx, app)
 	must(err)
 
 	cases := map[string]func(t *testing.T){
@@ -178,25 +178,53 @@ func TestOrgRepos_OtherTenantCannotReach(t *testing.T) {
 			require.NoError(t, err)
 			crossTenant(t, fx.a.Subscriptions().OrgRepo, fx.b.Subscriptions().OrgRepo, sub)
 		},
-		domain.TableOAuthApplication: func(t *testing.T) {
-			crossTenant(t, fx.a.OAuthApplications().OrgRepo, fx.b.OAuthApplications().OrgRepo, app)
-			_, err = fx.b.OAuthApplications().GetByClientID(ctx, "client-a")
+		domain.TableOAuthClient: func(t *testing.T) {
+			require.Equal(t, orgA.String(), *app.ReferenceID)
+			crossTenant(t, fx.a.OAuthClients().OrgRepo, fx.b.OAuthClients().OrgRepo, app)
+			_, err = fx.b.OAuthClients().GetByClientID(ctx, "client-a")
 			require.ErrorIs(t, err, store.ErrNotFound)
 		},
 		domain.TableOAuthAccessToken: func(t *testing.T) {
-			tok, err := domain.NewOAuthAccessToken(domain.OAuthAccessTokenParams{OrganizationID: &orgA, AccessToken: domain.NewSecret("at-1"), RefreshToken: domain.NewSecret("rt-1"),
-				AccessTokenExpiresAt: time.Now().Add(time.Hour), RefreshTokenExpiresAt: time.Now().Add(24 * time.Hour), ClientID: "client-a", UserID: &fx.userA.ID, Scopes: "openid"})
+			rt, err := domain.NewOAuthRefreshToken(domain.OAuthRefreshTokenParams{OrganizationID: &orgA, Token: domain.NewSecret("rt-1"),
+				ExpiresAt: time.Now().Add(24 * time.Hour), ClientID: "client-a", UserID: fx.userA.ID, Scopes: []string{"openid", "offline_access"}})
+			require.NoError(t, err)
+			rt, err = fx.a.OAuthRefreshTokens().Create(ctx, rt)
+			require.NoError(t, err)
+			tok, err := domain.NewOAuthAccessToken(domain.OAuthAccessTokenParams{OrganizationID: &orgA, Token: domain.NewSecret("at-1"), RefreshID: &rt.ID,
+				ExpiresAt: time.Now().Add(time.Hour), ClientID: "client-a", UserID: &fx.userA.ID, Scopes: []string{"openid"}})
 			require.NoError(t, err)
 			tok, err = fx.a.OAuthAccessTokens().Create(ctx, tok)
 			require.NoError(t, err)
 			crossTenant(t, fx.a.OAuthAccessTokens().OrgRepo, fx.b.OAuthAccessTokens().OrgRepo, tok)
 		},
 		domain.TableOAuthConsent: func(t *testing.T) {
-			c, err := domain.NewOAuthConsent(domain.OAuthConsentParams{OrganizationID: &orgA, ClientID: "client-a", UserID: &fx.userA.ID, Scopes: "openid", ConsentGiven: true})
+			c, err := domain.NewOAuthConsent(domain.OAuthConsentParams{OrganizationID: &orgA, ClientID: "client-a", UserID: &fx.userA.ID, Scopes: []string{"openid"}})
 			require.NoError(t, err)
 			c, err = fx.a.OAuthConsents().Create(ctx, c)
 			require.NoError(t, err)
 			crossTenant(t, fx.a.OAuthConsents().OrgRepo, fx.b.OAuthConsents().OrgRepo, c)
+		},
+		domain.TableOAuthRefreshToken: func(t *testing.T) {
+			rt, err := domain.NewOAuthRefreshToken(domain.OAuthRefreshTokenParams{OrganizationID: &orgA, Token: domain.NewSecret("rt-2"),
+				ExpiresAt: time.Now().Add(24 * time.Hour), ClientID: "client-a", UserID: fx.userA.ID, Scopes: []string{"openid"}})
+			require.NoError(t, err)
+			rt, err = fx.a.OAuthRefreshTokens().Create(ctx, rt)
+			require.NoError(t, err)
+			crossTenant(t, fx.a.OAuthRefreshTokens().OrgRepo, fx.b.OAuthRefreshTokens().OrgRepo, rt)
+			l, _, err := fx.b.OAuthRefreshTokens().ListByUser(ctx, fx.userA.ID, store.Page{})
+			require.NoError(t, err)
+			require.Empty(t, l)
+		},
+		domain.TableOAuthClientResource: func(t *testing.T) {
+			res, err := domain.NewOAuthResource(domain.OAuthResourceParams{Identifier: "https://api.example.com", Name: "API"})
+			require.NoError(t, err)
+			_, err = fx.s.OAuthResources().Create(ctx, res)
+			require.NoError(t, err)
+			cr, err := domain.NewOAuthClientResource(domain.OAuthClientResourceParams{OrganizationID: &orgA, ClientID: "client-a", ResourceID: "https://api.example.com"})
+			require.NoError(t, err)
+			cr, err = fx.a.OAuthClientResources().Create(ctx, cr)
+			require.NoError(t, err)
+			crossTenant(t, fx.a.OAuthClientResources().OrgRepo, fx.b.OAuthClientResources().OrgRepo, cr)
 		},
 	}
 	for table, scoped := range store.TableScopes() {
@@ -207,5 +235,5 @@ func TestOrgRepos_OtherTenantCannotReach(t *testing.T) {
 		require.True(t, ok, "organization-scoped table %s has no cross-tenant case", table)
 		require.True(t, t.Run(table, c), "cross-tenant case %s", table)
 	}
-	require.Len(t, cases, 14)
+	require.Len(t, cases, 16)
 }

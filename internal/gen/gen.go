@@ -67,6 +67,9 @@ func Render(s *schema.Schema) ([]File, error) {
 		if !entityFiles {
 			break
 		}
+		if e.t.Go.HandWritten {
+			continue
+		}
 		if err := add("domain/"+e.short+"_gen.go", e.domainFile()); err != nil {
 			return nil, err
 		}
@@ -223,7 +226,7 @@ func (e *entity) use(t string) {
 // domainFile renders domain/<short>_gen.go.
 func (e *entity) domainFile() []byte {
 	var b bytes.Buffer
-	e.imports = map[string]bool{"io": true}
+	e.imports = map[string]bool{}
 	body := e.domainBody()
 	fmt.Fprintf(&b, "%s\n\npackage domain\n\n", Header)
 	imps := make([]string, 0, len(e.imports))
@@ -231,9 +234,11 @@ func (e *entity) domainFile() []byte {
 		imps = append(imps, k)
 	}
 	sort.Strings(imps)
-	if len(imps) == 1 {
+	switch len(imps) {
+	case 0:
+	case 1:
 		fmt.Fprintf(&b, "import %q\n\n", imps[0])
-	} else {
+	default:
 		b.WriteString("import (\n")
 		for _, i := range imps {
 			fmt.Fprintf(&b, "\t%q\n", i)
@@ -270,6 +275,10 @@ func (e *entity) domainBody() []byte {
 	b.WriteString("}\n\n")
 	fmt.Fprintf(&b, "// TableName implements Entity.\nfunc (%s) TableName() string { return Table%s }\n\n", n, n)
 
+	if e.t.Go.NoParams {
+		e.patchBody(&b)
+		return b.Bytes()
+	}
 	// Params
 	pdoc := e.t.Go.ParamsDoc
 	if pdoc == "" {
@@ -302,17 +311,24 @@ func (e *entity) domainBody() []byte {
 	b.WriteString("}\n\n")
 	fmt.Fprintf(&b, "// Decode%sParams decodes and validates a JSON %sParams.\n", n, n)
 	fmt.Fprintf(&b, "func Decode%sParams(r io.Reader) (%sParams, error) {\n\treturn decodeParams(Table%s, r, New%s)\n}\n\n", n, n, n, n)
+	e.imports["io"] = true
+	e.patchBody(&b)
+	return b.Bytes()
+}
 
+// patchBody renders the entity's Patch and Apply into b (unless NoPatch).
+func (e *entity) patchBody(b *bytes.Buffer) {
+	n := e.name
 	if e.t.Go.NoPatch {
-		return b.Bytes()
+		return
 	}
 	// Patch and Apply
 	xdoc := e.t.Go.PatchDoc
 	if xdoc == "" {
 		xdoc = fmt.Sprintf("lists what an update of a %s may change; nil fields are left alone.", n)
 	}
-	comment(&b, n+"Patch "+xdoc)
-	fmt.Fprintf(&b, "type %sPatch struct {\n", n)
+	comment(b, n+"Patch "+xdoc)
+	fmt.Fprintf(b, "type %sPatch struct {\n", n)
 	var apply bytes.Buffer
 	for _, f := range e.fields {
 		if !f.c.Go.Patch {
@@ -330,7 +346,7 @@ func (e *entity) domainBody() []byte {
 			typ = f.c.Go.PatchType
 		}
 		e.use(typ)
-		fmt.Fprintf(&b, "\t%s %s `json:%q`\n", name, typ, f.json)
+		fmt.Fprintf(b, "\t%s %s `json:%q`\n", name, typ, f.json)
 		if f.c.Go.PatchNorm == schema.NormCustom {
 			continue // the hand-written finish applies it
 		}
@@ -354,15 +370,14 @@ func (e *entity) domainBody() []byte {
 	}
 	b.WriteString("}\n\n")
 	r := receiver(n)
-	fmt.Fprintf(&b, "// Apply applies the patch to %s when the result is valid; on error %s is\n// unchanged.\n", r, r)
-	fmt.Fprintf(&b, "func (p %sPatch) Apply(%s *%s) error {\n\tnext := *%s\n", n, r, n, r)
+	fmt.Fprintf(b, "// Apply applies the patch to %s when the result is valid; on error %s is\n// unchanged.\n", r, r)
+	fmt.Fprintf(b, "func (p %sPatch) Apply(%s *%s) error {\n\tnext := *%s\n", n, r, n, r)
 	b.Write(apply.Bytes())
 	check := "next.Validate()"
 	if e.t.Go.Finish {
 		check = "p.finish(*" + r + ", &next)"
 	}
-	fmt.Fprintf(&b, "\tif err := %s; err != nil {\n\t\treturn err\n\t}\n\t*%s = next\n\treturn nil\n}\n", check, r)
-	return b.Bytes()
+	fmt.Fprintf(b, "\tif err := %s; err != nil {\n\t\treturn err\n\t}\n\t*%s = next\n\treturn nil\n}\n", check, r)
 }
 
 // domainList renders domain/entities_gen.go: the table names and the list of

@@ -245,7 +245,7 @@ func (w *world) shadow(conn *pgx.Conn) {
 	}
 	forge(domain.TableTeam, w.a.team.ID.String(), "id = $1", w.b.team.ID.String())
 	forge(domain.TableFolder, w.a.folder.ID.String(), "id = $1", w.b.folder.ID.String())
-	forge(domain.TableOAuthApplication, w.a.app.ID.String(), "client_id = $1", w.b.clientID)
+	forge(domain.TableOAuthClient, w.a.app.ID.String(), "client_id = $1", w.b.clientID)
 	forge(domain.TableMember, w.a.ownerMember.ID.String(), "organization_id = $1", w.b.id.String())
 	// pg_temp.shared_organization stays empty: "A's organization does not exist".
 	for name, base := range shadowTypes {

@@ -45,9 +45,12 @@ type tenant struct {
 	subscription domain.Subscription
 	sso          domain.SSOProvider
 	scim         domain.SCIMProvider
-	app          domain.OAuthApplication
+	app          domain.OAuthClient
 	token        domain.OAuthAccessToken
 	consent      domain.OAuthConsent
+	refresh      domain.OAuthRefreshToken
+	clientRes    domain.OAuthClientResource
+	resourceID   string         // identifier of the (global) resource linked to the client
 	session      domain.Session // the owner's, active organization = this one
 	clientID     string
 	stripeSubID  string
@@ -245,18 +248,33 @@ func (w *world) newTenant(name string) *tenant {
 	tn.scim, err = o.SCIMProviders().Create(ctx, scim)
 	must(err)
 	tn.clientID = "client-" + name + "-" + randHex(6)
-	app, err := domain.NewOAuthApplication(domain.OAuthApplicationParams{OrganizationID: &tn.id, Name: "app " + name, ClientID: tn.clientID, ClientSecret: domain.SecretPtr("s3cret"), RedirectURLs: []string{"https://app-" + name + ".example.com/cb"}})
+	appName := "app " + name
+	app, err := domain.NewOAuthClient(domain.OAuthClientParams{OrganizationID: &tn.id, Name: &appName, ClientID: tn.clientID, ClientSecret: domain.SecretPtr("s3cret"), RedirectURIs: []string{"https://app-" + name + ".example.com/cb"}})
 	must(err)
-	tn.app, err = o.OAuthApplications().Create(ctx, app)
+	tn.app, err = o.OAuthClients().Create(ctx, app)
 	must(err)
-	tok, err := domain.NewOAuthAccessToken(domain.OAuthAccessTokenParams{OrganizationID: &tn.id, AccessToken: domain.NewSecret("at-" + name + randHex(8)), RefreshToken: domain.NewSecret("rt-" + name + randHex(8)),
-		AccessTokenExpiresAt: time.Now().Add(time.Hour), RefreshTokenExpiresAt: time.Now().Add(24 * time.Hour), ClientID: tn.clientID, UserID: &tn.owner.ID, Scopes: "openid"})
+	tok, err := domain.NewOAuthAccessToken(domain.OAuthAccessTokenParams{OrganizationID: &tn.id, Token: domain.NewSecret("at-" + name + randHex(8)),
+		ExpiresAt: time.Now().Add(time.Hour), ClientID: tn.clientID, UserID: &tn.owner.ID, Scopes: []string{"openid"}})
 	must(err)
 	tn.token, err = o.OAuthAccessTokens().Create(ctx, tok)
 	must(err)
-	c, err := domain.NewOAuthConsent(domain.OAuthConsentParams{OrganizationID: &tn.id, ClientID: tn.clientID, UserID: &tn.owner.ID, Scopes: "openid", ConsentGiven: true})
+	c, err := domain.NewOAuthConsent(domain.OAuthConsentParams{OrganizationID: &tn.id, ClientID: tn.clientID, UserID: &tn.owner.ID, Scopes: []string{"openid"}})
 	must(err)
 	tn.consent, err = o.OAuthConsents().Create(ctx, c)
+	must(err)
+	rt, err := domain.NewOAuthRefreshToken(domain.OAuthRefreshTokenParams{OrganizationID: &tn.id, Token: domain.NewSecret("rt-" + name + randHex(8)),
+		ExpiresAt: time.Now().Add(24 * time.Hour), ClientID: tn.clientID, UserID: tn.owner.ID, Scopes: []string{"openid", "offline_access"}})
+	must(err)
+	tn.refresh, err = o.OAuthRefreshTokens().Create(ctx, rt)
+	must(err)
+	tn.resourceID = "https://api-" + name + "-" + randHex(4) + ".example.com"
+	res, err := domain.NewOAuthResource(domain.OAuthResourceParams{Identifier: tn.resourceID, Name: "api " + name})
+	must(err)
+	_, err = w.s.OAuthResources().Create(ctx, res)
+	must(err)
+	cr, err := domain.NewOAuthClientResource(domain.OAuthClientResourceParams{OrganizationID: &tn.id, ClientID: tn.clientID, ResourceID: tn.resourceID})
+	must(err)
+	tn.clientRes, err = o.OAuthClientResources().Create(ctx, cr)
 	must(err)
 	sess, err := w.s.CreateSession(ctx, tn.owner.ID, time.Hour, "", "")
 	must(err)

@@ -29,9 +29,11 @@ type repos interface {
 	SSOProviders() store.SSOProviderRepo
 	SCIMProviders() store.SCIMProviderRepo
 	Subscriptions() store.SubscriptionRepo
-	OAuthApplications() store.OAuthApplicationRepo
+	OAuthClients() store.OAuthClientRepo
 	OAuthAccessTokens() store.OAuthAccessTokenRepo
 	OAuthConsents() store.OAuthConsentRepo
+	OAuthRefreshTokens() store.OAuthRefreshTokenRepo
+	OAuthClientResources() store.OAuthClientResourceRepo
 }
 
 var (
@@ -232,17 +234,26 @@ func (w *world) storeCases() (repoCases map[string]apiCase, orgCases map[string]
 		e.StripeSubscriptionID = nil
 		return e
 	})
-	w.generic(rc, "OAuthApplicationRepo", func(r repos) any { return r.OAuthApplications() }, b.app, func() any {
+	w.generic(rc, "OAuthClientRepo", func(r repos) any { return r.OAuthClients() }, b.app, func() any {
 		e := fresh(b.app)
-		cid := "client-copy-" + randHex(4)
-		e.ClientID = &cid
+		e.ClientID = "client-copy-" + randHex(4)
 		return e
 	})
 	w.generic(rc, "OAuthAccessTokenRepo", func(r repos) any { return r.OAuthAccessTokens() }, b.token, func() any {
 		e := fresh(a.token)
-		e.ClientID = &b.clientID // B's application
-		e.AccessToken = domain.SecretPtr("hostile-at-" + randHex(8))
-		e.RefreshToken = domain.SecretPtr("hostile-rt-" + randHex(8))
+		e.ClientID = b.clientID // B's client
+		e.Token = domain.NewSecret("hostile-at-" + randHex(8))
+		return e
+	})
+	w.generic(rc, "OAuthRefreshTokenRepo", func(r repos) any { return r.OAuthRefreshTokens() }, b.refresh, func() any {
+		e := fresh(a.refresh)
+		e.ClientID = b.clientID // B's client
+		e.Token = domain.NewSecret("hostile-rt-" + randHex(8))
+		return e
+	})
+	w.generic(rc, "OAuthClientResourceRepo", func(r repos) any { return r.OAuthClientResources() }, b.clientRes, func() any {
+		e := fresh(a.clientRes)
+		e.ClientID = b.clientID // B's client
 		return e
 	})
 	w.generic(rc, "OAuthConsentRepo", func(r repos) any { return r.OAuthConsents() }, b.consent, func() any {
@@ -282,11 +293,19 @@ func (w *world) storeCases() (repoCases map[string]apiCase, orgCases map[string]
 	rc["SubscriptionRepo.GetByStripeSubscriptionID"] = get(func(ctx context.Context, r repos) (any, error) {
 		return r.Subscriptions().GetByStripeSubscriptionID(ctx, b.stripeSubID)
 	})
-	rc["OAuthApplicationRepo.GetByClientID"] = get(func(ctx context.Context, r repos) (any, error) {
-		return r.OAuthApplications().GetByClientID(ctx, b.clientID)
+	rc["OAuthClientRepo.GetByClientID"] = get(func(ctx context.Context, r repos) (any, error) {
+		return r.OAuthClients().GetByClientID(ctx, b.clientID)
 	})
 	rc["OAuthConsentRepo.ListByUser"] = list(func(ctx context.Context, r repos) (any, error) {
 		l, _, err := r.OAuthConsents().ListByUser(ctx, b.owner.ID, page)
+		return l, err
+	})
+	rc["OAuthRefreshTokenRepo.ListByUser"] = list(func(ctx context.Context, r repos) (any, error) {
+		l, _, err := r.OAuthRefreshTokens().ListByUser(ctx, b.owner.ID, page)
+		return l, err
+	})
+	rc["OAuthClientResourceRepo.ListByClient"] = list(func(ctx context.Context, r repos) (any, error) {
+		l, _, err := r.OAuthClientResources().ListByClient(ctx, b.clientID, page)
 		return l, err
 	})
 
