@@ -16,7 +16,6 @@ import (
 
 	"github.com/beep/iam/migrate"
 	"github.com/beep/iam/pgtest"
-	"github.com/beep/iam/schema"
 )
 
 // hardeningVersion is migration 0003_security_hardening; the tests of this
@@ -181,16 +180,30 @@ func seed(t *testing.T, conn *pgx.Conn) fixture {
 	return f
 }
 
-// snapshot returns every row of every table of the IAM schema, as JSON in
-// _row_id order (all columns), by table.
+// snapshot returns every row of every table the database holds at its
+// version (the IAM tables present, not the declared ones: 0005 adds and
+// drops tables), as JSON in _row_id order (all columns), by table.
 func snapshot(t *testing.T, conn *pgx.Conn) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	for _, tb := range schema.IAM().Tables {
-		out[tb.Name] = queryString(t, conn, fmt.Sprintf(
-			`SELECT coalesce(json_agg(row_to_json(t) ORDER BY t._row_id)::text, '[]') FROM %s t`, pgx.Identifier{tb.Name}.Sanitize()))
+	for _, name := range tablesPresent(t, conn) {
+		out[name] = queryString(t, conn, fmt.Sprintf(
+			`SELECT coalesce(json_agg(row_to_json(t) ORDER BY t._row_id)::text, '[]') FROM %s t`, pgx.Identifier{name}.Sanitize()))
 	}
 	return out
+}
+
+// tablesPresent lists the IAM tables (iam_*, shared_*; not the version
+// table) of the database's current schema.
+func tablesPresent(t *testing.T, conn *pgx.Conn) []string {
+	t.Helper()
+	rows, err := conn.Query(context.Background(), `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = current_schema() AND c.relkind = 'r' AND (c.relname LIKE 'iam\_%' OR c.relname LIKE 'shared\_%')
+		AND c.relname <> $1 ORDER BY 1`, migrate.DefaultTable)
+	require.NoError(t, err)
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	require.NoError(t, err)
+	return names
 }
 
 // login is a role that logs in as a member of iam_app: the documented

@@ -66,7 +66,7 @@ var OAuthClient = NewOrgTable(domain.TableOAuthClient,
 ).OptionalTenant().Model("oauthClient").Describe("OAuth clients of the OAuth 2.1 / OIDC provider (Better Auth 1.7 oauthClient).").
 	GoFinish().
 	GoDoc("is an OAuth 2.1 / OIDC client of Better Auth 1.7's oauth-provider (iam_oauth_client, optional tenant). Migration 0005 moved the ≤ 1.6 oauthApplication rows here with their ids (the uuid; the prefix follows the table), client ids, redirect URIs and secrets (plain ones hashed into the 1.7 default form). The stored client secret is left out of JSON and printing. ReferenceID is Better Auth's owner reference: for an organization's client, that organization (the database fills it from OrganizationID).").
-	GoInputDocs("is the input that creates an OAuthClient. ClientSecret is the stored form of the secret (betterauth.HashOAuthClientSecret gives the default form).", "lists what an update of a client may change.")
+	GoInputDocs("is the input that creates an OAuthClient. ClientSecret is the stored form of the secret (betterauth.HashOAuthToken of the secret is the default form, storeClientSecret hashed).", "lists what an update of a client may change.")
 
 // OAuthResource is iam_oauth_resource (Better Auth oauthResource): a
 // protected resource (RFC 8707 resource indicator) with its token policy.

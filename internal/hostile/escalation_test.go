@@ -273,9 +273,9 @@ func (w *world) shadowBypass(t *testing.T, conn *pgx.Conn, label string) {
 		w.insertSQL(domain.TableInvitation), p(domain.TableInvitation, w.a.invitation.ID.String(), "team_id", w.b.team.ID.String()))
 	w.write(t, conn, domain.TableFile, "file in B's folder (forged pg_temp.shared_folder row)", label, nil,
 		w.insertSQL(domain.TableFile), p(domain.TableFile, w.a.file.ID.String(), "folder_id", w.b.folder.ID.String()))
-	w.write(t, conn, domain.TableOAuthAccessToken, "token of B's application (forged pg_temp.iam_oauth_application row)", label, nil,
+	w.write(t, conn, domain.TableOAuthAccessToken, "token of B's application (forged pg_temp.iam_oauth_client row)", label, nil,
 		w.insertSQL(domain.TableOAuthAccessToken), p(domain.TableOAuthAccessToken, w.a.token.ID.String(), "client_id", w.b.clientID))
-	w.write(t, conn, domain.TableOAuthConsent, "consent to B's application (forged pg_temp.iam_oauth_application row)", label, nil,
+	w.write(t, conn, domain.TableOAuthConsent, "consent to B's application (forged pg_temp.iam_oauth_client row)", label, nil,
 		w.insertSQL(domain.TableOAuthConsent), p(domain.TableOAuthConsent, w.a.consent.ID.String(), "client_id", w.b.clientID))
 	w.write(t, conn, domain.TableSession, "session of A's owner with active organization B (forged pg_temp.iam_member row)", label, nil,
 		w.insertSQL(domain.TableSession), p(domain.TableSession, w.a.session.ID.String(), "token", "hostile"+randHex(12), "active_organization_id", w.b.id.String(), "active_team_id", nil))

@@ -8,6 +8,10 @@
 --   as its text), type is native for native clients, public for clients
 --   without authentication (token_endpoint_auth_method none), web for the
 --   rest. What 1.7 added (scopes, grant types, logout URIs, ...) is lost.
+--   client_secret stays in its stored form: base64url_nopad(SHA-256) after
+--   0005 up (or what 1.7 wrote), which a 1.6 oidcProvider accepts only with
+--   storeClientSecret: "hashed" (the same form); a NOTICE counts the
+--   confidential clients this concerns. A secret cannot be unhashed.
 -- * Access and refresh tokens are deleted and counted in a NOTICE: 0005
 --   keeps only their SHA-256 hashes and the old shape compares plain
 --   tokens; writing a hash where 1.6 expects the token would turn a leaked
@@ -29,6 +33,10 @@ BEGIN
   SELECT count(*) INTO r FROM iam_oauth_refresh_token;
   IF a + r > 0 THEN
     RAISE NOTICE 'iam 0005 down: % OAuth access token(s) and % refresh token(s) deleted: the 1.6 shape stores plain tokens, 0005 only their hashes', a, r;
+  END IF;
+  SELECT count(*) INTO a FROM iam_oauth_client WHERE client_secret <> '';
+  IF a > 0 THEN
+    RAISE NOTICE 'iam 0005 down: % OAuth client(s) keep a hashed secret: run the 1.6 oidcProvider with storeClientSecret: "hashed", or give these clients new secrets', a;
   END IF;
 END
 $$;

@@ -8,8 +8,7 @@
 -- * iam_oauth_client replaces iam_oauth_application (Better Auth ≤ 1.6
 --   oauthApplication, which 1.7 no longer has). Every application becomes a
 --   client: the id keeps its uuid (the prefix follows the table: typed ids),
---   client_id, client_secret (byte for byte: a 1.6 server stored it plain
---   by default, 1.7 hashes by default; see docs/betterauth.md), name, icon,
+--   client_id, name, icon,
 --   disabled, owner and audit columns are kept; redirect_urls (comma
 --   separated) becomes the JSON array redirect_uris; type becomes
 --   application_type (native -> native, anything else -> web) and
@@ -17,6 +16,16 @@
 --   had no secret); metadata (JSON text) becomes jsonb (text that is not
 --   JSON is kept as a JSON string); grant_types authorization_code and
 --   refresh_token, response_types code (what the 1.6 provider allowed).
+--   client_secret: a 1.6 oidcProvider stored it plain by default, 1.7's
+--   oauth-provider looks it up as base64url_nopad(SHA-256(secret)) by
+--   default (storeClientSecret "hashed", the same form as 1.6's "hashed"
+--   option). So a secret is hashed into that form, unless it already has
+--   it (43 base64url characters: 1.6 with storeClientSecret "hashed"; a
+--   1.6 generated plain secret is 32 letters) or the migration runs with
+--   the setting iam.migrate_client_secrets = 'keep' (a custom hash or
+--   encryption: then nothing is touched). A NOTICE counts each case. No
+--   plain secret stays at rest, and a default 1.7 server accepts the
+--   clients' existing secrets. See docs/betterauth.md.
 -- * iam_oauth_access_token is reshaped in place (ids kept): access_token
 --   becomes token = base64url(SHA-256(access_token)), the form 1.7 looks up
 --   by default (storeTokens "hashed"), so old opaque tokens keep working
@@ -158,7 +167,12 @@ INSERT INTO iam_oauth_client (id, organization_id, created_at, updated_at, delet
     client_id, client_secret, disabled, user_id, name, icon, metadata, redirect_uris,
     application_type, token_endpoint_auth_method, grant_types, response_types)
 SELECT 'iam_oauth_client__' || substr(a.id, 24), a.organization_id, a.created_at, a.updated_at, a.deleted_at, a.created_by, a.updated_by, a.deleted_by, a.version, a.source,
-    a.client_id, a.client_secret, a.disabled, a.user_id, a.name, a.icon,
+    a.client_id,
+    CASE WHEN a.client_secret IS NULL OR a.client_secret = ''
+           OR COALESCE(current_setting('iam.migrate_client_secrets', true), '') = 'keep'
+           OR a.client_secret ~ '^[A-Za-z0-9_-]{43}$' THEN a.client_secret
+         ELSE rtrim(translate(encode(sha256(convert_to(a.client_secret, 'UTF8')), 'base64'), '+/', '-_'), '=') END,
+    a.disabled, a.user_id, a.name, a.icon,
     pg_temp.iam_0005_jsonb(a.metadata),
     COALESCE(to_jsonb(array_remove(ARRAY(SELECT btrim(u) FROM unnest(string_to_array(a.redirect_urls, ',')) u), '')), '[]'::jsonb),
     CASE WHEN a.type = 'native' THEN 'native' ELSE 'web' END,
@@ -175,6 +189,21 @@ BEGIN
   SELECT count(*) INTO n FROM iam_oauth_application WHERE client_id IS NULL;
   IF n > 0 THEN
     RAISE NOTICE 'iam 0005: % OAuth application(s) without client_id dropped (no client can be made of them)', n;
+  END IF;
+  IF COALESCE(current_setting('iam.migrate_client_secrets', true), '') = 'keep' THEN
+    SELECT count(*) INTO n FROM iam_oauth_application WHERE client_id IS NOT NULL AND client_secret <> '';
+    RAISE NOTICE 'iam 0005: % OAuth client secret(s) kept as stored (iam.migrate_client_secrets = keep): configure storeClientSecret in oauthProvider to match', n;
+  ELSE
+    SELECT count(*) INTO n FROM iam_oauth_application
+    WHERE client_id IS NOT NULL AND client_secret <> '' AND client_secret !~ '^[A-Za-z0-9_-]{43}$';
+    IF n > 0 THEN
+      RAISE NOTICE 'iam 0005: % plain OAuth client secret(s) hashed into the 1.7 default form (storeClientSecret "hashed"): the clients keep their secrets', n;
+    END IF;
+    SELECT count(*) INTO n FROM iam_oauth_application
+    WHERE client_id IS NOT NULL AND client_secret ~ '^[A-Za-z0-9_-]{43}$';
+    IF n > 0 THEN
+      RAISE NOTICE 'iam 0005: % OAuth client secret(s) already in the hashed form kept as they are', n;
+    END IF;
   END IF;
   SELECT count(*) INTO n FROM iam_oauth_application WHERE type = 'user-agent-based';
   IF n > 0 THEN
