@@ -29,8 +29,8 @@ func TestCheck_FreshlyMigratedDatabaseHasNoDrift(t *testing.T) {
 	var text bytes.Buffer
 	require.NoError(t, r.WriteText(&text))
 	require.True(t, r.OK(), text.String())
-	require.Equal(t, 25, r.Tables)
-	require.Equal(t, 25, r.Found)
+	require.Equal(t, 39, r.Tables)
+	require.Equal(t, 39, r.Found)
 	require.Equal(t, migrate.Default().Latest(), r.Migration.Applied)
 	require.Contains(t, r.Summary, "no drift")
 }
@@ -140,9 +140,9 @@ func TestCheck_EmptyDatabaseIsAClearReportWithoutWrites(t *testing.T) {
 	r := checkIAM(t, conn, schema.IAM())
 	require.False(t, r.OK())
 	require.Equal(t, 0, r.Found)
-	require.Contains(t, r.Summary, "none of the 25 declared tables exist")
+	require.Contains(t, r.Summary, "none of the 39 declared tables exist")
 	require.Contains(t, r.Summary, "iam migrate up")
-	require.Len(t, r.Find("", migrate.KindTable, ""), 25)
+	require.Len(t, r.Find("", migrate.KindTable, ""), 39)
 	require.Equal(t, 0, r.Migration.Applied)
 
 	var objects int
@@ -192,7 +192,7 @@ func TestCheck_JSONReportListsDrifts(t *testing.T) {
 		Found  int             `json:"found"`
 	}
 	require.NoError(t, json.Unmarshal(buf.Bytes(), &got))
-	require.Equal(t, 25, got.Found)
+	require.Equal(t, 39, got.Found)
 	require.Equal(t, r.Drifts, got.Drifts)
 
 	var text bytes.Buffer

@@ -325,13 +325,15 @@ func TestDDL_BetterAuthMinimalInsertsSucceed(t *testing.T) {
 				v = false
 			case c.Type == schema.TypeTimestamptz:
 				v = time.Now().Add(24 * time.Hour)
+			case c.Type == schema.TypeJSONB && c.BetterAuth.Type == schema.BAStringArray:
+				v = `["x"]`
 			case c.Type == schema.TypeJSONB:
 				v = "{}"
 			}
 			cols = append(cols, c.Name)
 			args = append(args, v)
 			exprs = append(exprs, fmt.Sprintf("$%d", len(args)))
-			if c.Unique || table.BetterAuthModel == "oauthApplication" {
+			if c.Unique {
 				known[table.Name+"."+c.Name] = fmt.Sprint(v)
 			}
 		}

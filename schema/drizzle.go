@@ -54,6 +54,11 @@ type drizzleIndex struct {
 type drizzleColumn struct {
 	Name       string // SQL column name
 	Field      string // Better Auth field name, "" when Better Auth has none
+	// Key, when not "", is the property name of a column Better Auth has no
+	// field for whose camelCase name is a Better Auth field of the table
+	// (iam_scim_identity_tombstone.deleted_at beside Better Auth's deletedAt,
+	// identity_deleted_at): "iam" + the camelCase name.
+	Key string
 	Writes     bool   // Better Auth writes the column (only meaningful with Field)
 	BAType     string // Better Auth type: string, number, boolean, date, json, string[], number[]
 	PGType     string // Postgres type as declared (text, bigint, timestamptz, jsonb, an enum name, ...)
@@ -87,6 +92,9 @@ func (t drizzleTable) key() string {
 func (c drizzleColumn) key() string {
 	if c.Field != "" {
 		return c.Field
+	}
+	if c.Key != "" {
+		return c.Key
 	}
 	return camelCase(c.Name)
 }

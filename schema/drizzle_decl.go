@@ -1,6 +1,9 @@
 package schema
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // BetterAuthModule renders the TypeScript module for a Better Auth 1.7 app
 // on the schema s (and its bases): a Drizzle schema named `schema` with
@@ -67,6 +70,17 @@ func drizzleModuleOf(s *Schema) (drizzleModule, error) {
 					continue
 				}
 				dt.Indexes = append(dt.Indexes, drizzleIndex{Name: ix.Name, Columns: append([]string(nil), ix.Columns...), Unique: ix.IsUnique})
+			}
+			fields := map[string]bool{}
+			for _, c := range dt.Columns {
+				if c.Field != "" {
+					fields[c.Field] = true
+				}
+			}
+			for i, c := range dt.Columns {
+				if k := camelCase(c.Name); c.Field == "" && fields[k] {
+					dt.Columns[i].Key = "iam" + strings.ToUpper(k[:1]) + k[1:]
+				}
 			}
 			m.Tables = append(m.Tables, dt)
 		}

@@ -516,11 +516,11 @@ export const rateLimit = pgTable("iam_rate_limit", {
   lastRequest: bigint("last_request", { mode: "number" }).notNull(),
 });
 
-/** Table iam_oauth_application: Better Auth model "oauthApplication". */
-export const oauthApplication = pgTable("iam_oauth_application", {
-  id: text("id").notNull().unique().default(sql`('iam_oauth_application__'::text || gen_random_uuid())`),
+/** Table iam_oauth_client: Better Auth model "oauthClient". */
+export const oauthClient = pgTable("iam_oauth_client", {
+  id: text("id").notNull().unique().default(sql`('iam_oauth_client__'::text || gen_random_uuid())`),
   rowId: bigint("_row_id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(), // not a Better Auth field
-  organizationId: text("organization_id").references((): AnyPgColumn => organization.id, { onDelete: "cascade", onUpdate: "cascade" }), // not a Better Auth field
+  organizationId: text("organization_id").default(sql`NULL`).references((): AnyPgColumn => organization.id, { onDelete: "cascade", onUpdate: "cascade" }), // not a Better Auth field
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`),
   updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`),
   deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }), // not a Better Auth field
@@ -529,44 +529,149 @@ export const oauthApplication = pgTable("iam_oauth_application", {
   deletedBy: text("deleted_by"), // not a Better Auth field
   version: integer("version").notNull().default(sql`1`), // not a Better Auth field
   source: text("source"), // not a Better Auth field
-  name: text("name"),
-  icon: text("icon"),
-  metadata: text("metadata"),
-  clientId: text("client_id").unique(),
+  clientId: text("client_id").notNull().unique(),
   clientSecret: text("client_secret"),
-  redirectUrls: text("redirect_urls"),
-  type: text("type"),
+  clientDiscoveryId: text("client_discovery_id"),
   disabled: boolean("disabled").notNull().default(sql`false`),
+  skipConsent: boolean("skip_consent"),
+  enableEndSession: boolean("enable_end_session"),
+  subjectType: text("subject_type"),
+  scopes: jsonb("scopes").$type<string[]>(),
+  clientCredentialsScopes: jsonb("client_credentials_scopes").$type<string[]>().default(sql`'[]'::jsonb`),
   userId: text("user_id").references((): AnyPgColumn => user.id, { onDelete: "cascade" }),
+  name: text("name"),
+  uri: text("uri"),
+  icon: text("icon"),
+  contacts: jsonb("contacts").$type<string[]>(),
+  tos: text("tos"),
+  policy: text("policy"),
+  softwareId: text("software_id"),
+  softwareVersion: text("software_version"),
+  softwareStatement: text("software_statement"),
+  redirectUris: jsonb("redirect_uris").$type<string[]>().notNull(),
+  postLogoutRedirectUris: jsonb("post_logout_redirect_uris").$type<string[]>(),
+  backchannelLogoutUri: text("backchannel_logout_uri"),
+  backchannelLogoutSessionRequired: boolean("backchannel_logout_session_required"),
+  tokenEndpointAuthMethod: text("token_endpoint_auth_method"),
+  applicationType: text("application_type"),
+  jwks: text("jwks"),
+  jwksUri: text("jwks_uri"),
+  grantTypes: jsonb("grant_types").$type<string[]>(),
+  responseTypes: jsonb("response_types").$type<string[]>(),
+  requirePKCE: boolean("require_pkce"),
+  dpopBoundAccessTokens: boolean("dpop_bound_access_tokens").default(sql`false`),
+  referenceId: text("reference_id").default(sql`NULL`),
+  metadata: jsonb("metadata"),
+});
+
+/** Table iam_oauth_resource: Better Auth model "oauthResource". */
+export const oauthResource = pgTable("iam_oauth_resource", {
+  id: text("id").notNull().unique().default(sql`('iam_oauth_resource__'::text || gen_random_uuid())`),
+  rowId: bigint("_row_id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(), // not a Better Auth field
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`),
+  deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }), // not a Better Auth field
+  createdBy: text("created_by"), // not a Better Auth field
+  updatedBy: text("updated_by"), // not a Better Auth field
+  deletedBy: text("deleted_by"), // not a Better Auth field
+  version: integer("version").notNull().default(sql`1`), // not a Better Auth field
+  source: text("source"), // not a Better Auth field
+  identifier: text("identifier").notNull().unique(),
+  name: text("name").notNull(),
+  accessTokenTtl: integer("access_token_ttl"),
+  refreshTokenTtl: integer("refresh_token_ttl"),
+  signingAlgorithm: text("signing_algorithm"),
+  signingKeyId: text("signing_key_id"),
+  allowedScopes: jsonb("allowed_scopes").$type<string[]>(),
+  customClaims: jsonb("custom_claims"),
+  dpopBoundAccessTokensRequired: boolean("dpop_bound_access_tokens_required").default(sql`false`),
+  disabled: boolean("disabled").default(sql`false`),
+  policyVersion: integer("policy_version").default(sql`1`),
+  metadata: jsonb("metadata"),
+});
+
+/** Table iam_oauth_client_resource: Better Auth model "oauthClientResource". */
+export const oauthClientResource = pgTable("iam_oauth_client_resource", {
+  id: text("id").notNull().unique().default(sql`('iam_oauth_client_resource__'::text || gen_random_uuid())`),
+  rowId: bigint("_row_id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(), // not a Better Auth field
+  organizationId: text("organization_id").default(sql`NULL`).references((): AnyPgColumn => organization.id, { onDelete: "cascade", onUpdate: "cascade" }), // not a Better Auth field
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`), // not a Better Auth field
+  deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }), // not a Better Auth field
+  createdBy: text("created_by"), // not a Better Auth field
+  updatedBy: text("updated_by"), // not a Better Auth field
+  deletedBy: text("deleted_by"), // not a Better Auth field
+  version: integer("version").notNull().default(sql`1`), // not a Better Auth field
+  source: text("source"), // not a Better Auth field
+  clientId: text("client_id").notNull().references((): AnyPgColumn => oauthClient.clientId, { onDelete: "cascade", onUpdate: "cascade" }),
+  resourceId: text("resource_id").notNull().references((): AnyPgColumn => oauthResource.identifier, { onDelete: "cascade", onUpdate: "cascade" }),
+  metadata: jsonb("metadata"),
+});
+
+/** Table iam_oauth_refresh_token: Better Auth model "oauthRefreshToken". */
+export const oauthRefreshToken = pgTable("iam_oauth_refresh_token", {
+  id: text("id").notNull().unique().default(sql`('iam_oauth_refresh_token__'::text || gen_random_uuid())`),
+  rowId: bigint("_row_id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(), // not a Better Auth field
+  organizationId: text("organization_id").default(sql`NULL`).references((): AnyPgColumn => organization.id, { onDelete: "cascade", onUpdate: "cascade" }), // not a Better Auth field
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`), // not a Better Auth field
+  deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }), // not a Better Auth field
+  createdBy: text("created_by"), // not a Better Auth field
+  updatedBy: text("updated_by"), // not a Better Auth field
+  deletedBy: text("deleted_by"), // not a Better Auth field
+  version: integer("version").notNull().default(sql`1`), // not a Better Auth field
+  source: text("source"), // not a Better Auth field
+  token: text("token").notNull().unique(),
+  clientId: text("client_id").notNull().references((): AnyPgColumn => oauthClient.clientId, { onDelete: "cascade", onUpdate: "cascade" }),
+  sessionId: text("session_id").references((): AnyPgColumn => session.id, { onDelete: "set null", onUpdate: "cascade" }),
+  userId: text("user_id").notNull().references((): AnyPgColumn => user.id, { onDelete: "cascade" }),
+  referenceId: text("reference_id"),
+  authorizationCodeId: text("authorization_code_id"),
+  resources: jsonb("resources").$type<string[]>(),
+  requestedUserInfoClaims: jsonb("requested_user_info_claims").$type<string[]>(),
+  expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+  revoked: timestamp("revoked", { withTimezone: true, mode: "date" }),
+  rotatedAt: timestamp("rotated_at", { withTimezone: true, mode: "date" }),
+  rotationReplayResponse: text("rotation_replay_response"),
+  rotationReplayExpiresAt: timestamp("rotation_replay_expires_at", { withTimezone: true, mode: "date" }),
+  authTime: timestamp("auth_time", { withTimezone: true, mode: "date" }),
+  confirmation: jsonb("confirmation"),
+  scopes: jsonb("scopes").$type<string[]>().notNull(),
 });
 
 /** Table iam_oauth_access_token: Better Auth model "oauthAccessToken". */
 export const oauthAccessToken = pgTable("iam_oauth_access_token", {
   id: text("id").notNull().unique().default(sql`('iam_oauth_access_token__'::text || gen_random_uuid())`),
   rowId: bigint("_row_id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(), // not a Better Auth field
-  organizationId: text("organization_id").references((): AnyPgColumn => organization.id, { onDelete: "cascade", onUpdate: "cascade" }), // not a Better Auth field
+  organizationId: text("organization_id").default(sql`NULL`).references((): AnyPgColumn => organization.id, { onDelete: "cascade", onUpdate: "cascade" }), // not a Better Auth field
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`),
-  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`), // not a Better Auth field
   deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }), // not a Better Auth field
   createdBy: text("created_by"), // not a Better Auth field
   updatedBy: text("updated_by"), // not a Better Auth field
   deletedBy: text("deleted_by"), // not a Better Auth field
   version: integer("version").notNull().default(sql`1`), // not a Better Auth field
   source: text("source"), // not a Better Auth field
-  accessToken: text("access_token").unique(),
-  refreshToken: text("refresh_token").unique(),
-  accessTokenExpiresAt: timestamp("access_token_expires_at", { withTimezone: true, mode: "date" }),
-  refreshTokenExpiresAt: timestamp("refresh_token_expires_at", { withTimezone: true, mode: "date" }),
-  clientId: text("client_id").references((): AnyPgColumn => oauthApplication.clientId, { onDelete: "cascade", onUpdate: "cascade" }),
+  token: text("token").notNull().unique(),
+  clientId: text("client_id").notNull().references((): AnyPgColumn => oauthClient.clientId, { onDelete: "cascade", onUpdate: "cascade" }),
+  sessionId: text("session_id").references((): AnyPgColumn => session.id, { onDelete: "set null", onUpdate: "cascade" }),
   userId: text("user_id").references((): AnyPgColumn => user.id, { onDelete: "cascade" }),
-  scopes: text("scopes"),
+  referenceId: text("reference_id"),
+  authorizationCodeId: text("authorization_code_id"),
+  resources: jsonb("resources").$type<string[]>(),
+  requestedUserInfoClaims: jsonb("requested_user_info_claims").$type<string[]>(),
+  refreshId: text("refresh_id").references((): AnyPgColumn => oauthRefreshToken.id, { onDelete: "cascade", onUpdate: "cascade" }),
+  expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+  revoked: timestamp("revoked", { withTimezone: true, mode: "date" }),
+  confirmation: jsonb("confirmation"),
+  scopes: jsonb("scopes").$type<string[]>().notNull(),
 });
 
 /** Table iam_oauth_consent: Better Auth model "oauthConsent". */
 export const oauthConsent = pgTable("iam_oauth_consent", {
   id: text("id").notNull().unique().default(sql`('iam_oauth_consent__'::text || gen_random_uuid())`),
   rowId: bigint("_row_id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(), // not a Better Auth field
-  organizationId: text("organization_id").references((): AnyPgColumn => organization.id, { onDelete: "cascade", onUpdate: "cascade" }), // not a Better Auth field
+  organizationId: text("organization_id").default(sql`NULL`).references((): AnyPgColumn => organization.id, { onDelete: "cascade", onUpdate: "cascade" }), // not a Better Auth field
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`),
   updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`),
   deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }), // not a Better Auth field
@@ -575,10 +680,256 @@ export const oauthConsent = pgTable("iam_oauth_consent", {
   deletedBy: text("deleted_by"), // not a Better Auth field
   version: integer("version").notNull().default(sql`1`), // not a Better Auth field
   source: text("source"), // not a Better Auth field
-  clientId: text("client_id").notNull().references((): AnyPgColumn => oauthApplication.clientId, { onDelete: "cascade", onUpdate: "cascade" }),
+  clientId: text("client_id").notNull().references((): AnyPgColumn => oauthClient.clientId, { onDelete: "cascade", onUpdate: "cascade" }),
   userId: text("user_id").references((): AnyPgColumn => user.id, { onDelete: "cascade", onUpdate: "cascade" }),
-  scopes: text("scopes").notNull(),
-  consentGiven: boolean("consent_given").notNull().default(sql`false`),
+  referenceId: text("reference_id"),
+  resources: jsonb("resources").$type<string[]>(),
+  requestedUserInfoClaims: jsonb("requested_user_info_claims").$type<string[]>(),
+  scopes: jsonb("scopes").$type<string[]>().notNull(),
+});
+
+/** Table iam_oauth_client_assertion: Better Auth model "oauthClientAssertion". */
+export const oauthClientAssertion = pgTable("iam_oauth_client_assertion", {
+  id: text("id").notNull().unique().default(sql`('iam_oauth_client_assertion__'::text || gen_random_uuid())`),
+  rowId: bigint("_row_id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(), // not a Better Auth field
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`), // not a Better Auth field
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`), // not a Better Auth field
+  deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }), // not a Better Auth field
+  createdBy: text("created_by"), // not a Better Auth field
+  updatedBy: text("updated_by"), // not a Better Auth field
+  deletedBy: text("deleted_by"), // not a Better Auth field
+  version: integer("version").notNull().default(sql`1`), // not a Better Auth field
+  source: text("source"), // not a Better Auth field
+  expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+});
+
+/** Table iam_scim_managed_connection: Better Auth model "scimManagedConnection". */
+export const scimManagedConnection = pgTable("iam_scim_managed_connection", {
+  id: text("id").notNull().unique().default(sql`('iam_scim_managed_connection__'::text || gen_random_uuid())`),
+  rowId: bigint("_row_id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(), // not a Better Auth field
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`), // not a Better Auth field
+  deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }), // not a Better Auth field
+  createdBy: text("created_by"),
+  updatedBy: text("updated_by"), // not a Better Auth field
+  deletedBy: text("deleted_by"), // not a Better Auth field
+  version: integer("version").notNull().default(sql`1`), // not a Better Auth field
+  source: text("source"), // not a Better Auth field
+  creationRequestId: text("creation_request_id").notNull().unique(),
+  connectionId: text("connection_id").notNull().unique(),
+  provisioningDomainId: text("provisioning_domain_id").notNull(),
+  status: text("status").notNull(),
+  revision: integer("revision").notNull(),
+  decommissionStartedAt: timestamp("decommission_started_at", { withTimezone: true, mode: "date" }),
+  decommissionStartedBy: text("decommission_started_by"),
+  decommissionedAt: timestamp("decommissioned_at", { withTimezone: true, mode: "date" }),
+  decommissionedBy: text("decommissioned_by"),
+});
+
+/** Table iam_scim_managed_credential: Better Auth model "scimManagedCredential". */
+export const scimManagedCredential = pgTable("iam_scim_managed_credential", {
+  id: text("id").notNull().unique().default(sql`('iam_scim_managed_credential__'::text || gen_random_uuid())`),
+  rowId: bigint("_row_id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(), // not a Better Auth field
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`), // not a Better Auth field
+  deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }), // not a Better Auth field
+  createdBy: text("created_by"),
+  updatedBy: text("updated_by"), // not a Better Auth field
+  deletedBy: text("deleted_by"), // not a Better Auth field
+  version: integer("version").notNull().default(sql`1`), // not a Better Auth field
+  source: text("source"), // not a Better Auth field
+  connectionRecordId: text("connection_record_id").notNull().references((): AnyPgColumn => scimManagedConnection.id, { onDelete: "cascade", onUpdate: "cascade" }),
+  credentialId: text("credential_id").notNull().unique(),
+  tokenDigest: text("token_digest").notNull(),
+  hashVersion: text("hash_version").notNull(),
+  activeSlotKey: text("active_slot_key").notNull().unique(),
+  status: text("status").notNull(),
+  serializedScopes: text("serialized_scopes").notNull(),
+  expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+  lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
+  revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
+  revokedBy: text("revoked_by"),
+  decommissionedAt: timestamp("decommissioned_at", { withTimezone: true, mode: "date" }),
+});
+
+/** Table iam_scim_managed_connection_event: Better Auth model "scimManagedConnectionEvent". */
+export const scimManagedConnectionEvent = pgTable("iam_scim_managed_connection_event", {
+  id: text("id").notNull().unique().default(sql`('iam_scim_managed_connection_event__'::text || gen_random_uuid())`),
+  rowId: bigint("_row_id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(), // not a Better Auth field
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`), // not a Better Auth field
+  deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }), // not a Better Auth field
+  createdBy: text("created_by"), // not a Better Auth field
+  updatedBy: text("updated_by"), // not a Better Auth field
+  deletedBy: text("deleted_by"), // not a Better Auth field
+  version: integer("version").notNull().default(sql`1`), // not a Better Auth field
+  source: text("source"), // not a Better Auth field
+  connectionRecordId: text("connection_record_id").notNull().references((): AnyPgColumn => scimManagedConnection.id, { onDelete: "cascade", onUpdate: "cascade" }),
+  eventKey: text("event_key").notNull().unique(),
+  sequence: integer("sequence").notNull(),
+  type: text("type").notNull(),
+  actorId: text("actor_id").notNull(),
+  credentialId: text("credential_id"),
+});
+
+/** Table iam_scim_connection_binding: Better Auth model "scimConnectionBinding". */
+export const scimConnectionBinding = pgTable("iam_scim_connection_binding", {
+  id: text("id").notNull().unique().default(sql`('iam_scim_connection_binding__'::text || gen_random_uuid())`),
+  rowId: bigint("_row_id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(), // not a Better Auth field
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`), // not a Better Auth field
+  deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }), // not a Better Auth field
+  createdBy: text("created_by"), // not a Better Auth field
+  updatedBy: text("updated_by"), // not a Better Auth field
+  deletedBy: text("deleted_by"), // not a Better Auth field
+  version: integer("version").notNull().default(sql`1`), // not a Better Auth field
+  source: text("source"), // not a Better Auth field
+  connectionId: text("connection_id").notNull(),
+  connectionKey: text("connection_key").notNull().unique(),
+  provisioningDomainId: text("provisioning_domain_id").notNull(),
+  decommissionedAt: timestamp("decommissioned_at", { withTimezone: true, mode: "date" }),
+  decommissionStatus: text("decommission_status").notNull().default(sql`'active'::text`),
+  decommissionCursorUserId: text("decommission_cursor_user_id"),
+  decommissionReconciledUserCount: integer("decommission_reconciled_user_count").notNull().default(sql`0`),
+  decommissionBatchCount: integer("decommission_batch_count").notNull().default(sql`0`),
+  decommissionRevision: integer("decommission_revision").notNull().default(sql`0`),
+  decommissionCompletedAt: timestamp("decommission_completed_at", { withTimezone: true, mode: "date" }),
+  decommissionLeaseId: text("decommission_lease_id"),
+  decommissionLeaseExpiresAt: timestamp("decommission_lease_expires_at", { withTimezone: true, mode: "date" }),
+});
+
+/** Table iam_scim_identity_tombstone: Better Auth model "scimIdentityTombstone". */
+export const scimIdentityTombstone = pgTable("iam_scim_identity_tombstone", {
+  id: text("id").notNull().unique().default(sql`('iam_scim_identity_tombstone__'::text || gen_random_uuid())`),
+  rowId: bigint("_row_id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(), // not a Better Auth field
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`), // not a Better Auth field
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`), // not a Better Auth field
+  iamDeletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }), // not a Better Auth field
+  createdBy: text("created_by"), // not a Better Auth field
+  updatedBy: text("updated_by"), // not a Better Auth field
+  deletedBy: text("deleted_by"), // not a Better Auth field
+  version: integer("version").notNull().default(sql`1`), // not a Better Auth field
+  source: text("source"), // not a Better Auth field
+  connectionId: text("connection_id").notNull(),
+  provisioningDomainId: text("provisioning_domain_id").notNull(),
+  externalId: text("external_id").notNull(),
+  externalIdKey: text("external_id_key").notNull().unique(),
+  userId: text("user_id").notNull().references((): AnyPgColumn => user.id, { onDelete: "cascade", onUpdate: "cascade" }),
+  profile: text("profile").notNull(),
+  deletedAt: timestamp("identity_deleted_at", { withTimezone: true, mode: "date" }).notNull(),
+});
+
+/** Table iam_scim_subject: Better Auth model "scimSubject". */
+export const scimSubject = pgTable("iam_scim_subject", {
+  id: text("id").notNull().unique().default(sql`('iam_scim_subject__'::text || gen_random_uuid())`),
+  rowId: bigint("_row_id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(), // not a Better Auth field
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`),
+  deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }), // not a Better Auth field
+  createdBy: text("created_by"), // not a Better Auth field
+  updatedBy: text("updated_by"), // not a Better Auth field
+  deletedBy: text("deleted_by"), // not a Better Auth field
+  version: integer("version").notNull().default(sql`1`), // not a Better Auth field
+  source: text("source"), // not a Better Auth field
+  userId: text("user_id").notNull().unique().references((): AnyPgColumn => user.id, { onDelete: "cascade", onUpdate: "cascade" }),
+  profileSourceId: text("profile_source_id"),
+  revision: integer("revision").notNull(),
+});
+
+/** Table iam_scim_user: Better Auth model "scimUser". */
+export const scimUser = pgTable("iam_scim_user", {
+  id: text("id").notNull().unique().default(sql`('iam_scim_user__'::text || gen_random_uuid())`),
+  rowId: bigint("_row_id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(), // not a Better Auth field
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`),
+  deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }), // not a Better Auth field
+  createdBy: text("created_by"), // not a Better Auth field
+  updatedBy: text("updated_by"), // not a Better Auth field
+  deletedBy: text("deleted_by"), // not a Better Auth field
+  version: integer("version").notNull().default(sql`1`), // not a Better Auth field
+  source: text("source"), // not a Better Auth field
+  connectionId: text("connection_id").notNull(),
+  provisioningDomainId: text("provisioning_domain_id").notNull(),
+  userId: text("user_id").notNull().references((): AnyPgColumn => user.id, { onDelete: "cascade", onUpdate: "cascade" }),
+  connectionUserKey: text("connection_user_key").notNull().unique(),
+  userName: text("user_name").notNull(),
+  userNameKey: text("user_name_key").notNull().unique(),
+  primaryEmail: text("primary_email").notNull(),
+  workEmailValueIndex: text("work_email_value_index").notNull(),
+  emailValueIndex: text("email_value_index").notNull(),
+  displayName: text("display_name").notNull(),
+  formattedName: text("formatted_name").notNull(),
+  givenName: text("given_name"),
+  familyName: text("family_name"),
+  serializedEmails: text("serialized_emails").notNull(),
+  serializedAttributes: text("serialized_attributes"),
+  externalId: text("external_id"),
+  externalIdKey: text("external_id_key").unique(),
+  active: boolean("active").notNull(),
+  orderKey: text("order_key").notNull().unique(),
+});
+
+/** Table iam_scim_projection_grant: Better Auth model "scimProjectionGrant". */
+export const scimProjectionGrant = pgTable("iam_scim_projection_grant", {
+  id: text("id").notNull().unique().default(sql`('iam_scim_projection_grant__'::text || gen_random_uuid())`),
+  rowId: bigint("_row_id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(), // not a Better Auth field
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`),
+  deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }), // not a Better Auth field
+  createdBy: text("created_by"), // not a Better Auth field
+  updatedBy: text("updated_by"), // not a Better Auth field
+  deletedBy: text("deleted_by"), // not a Better Auth field
+  version: integer("version").notNull().default(sql`1`), // not a Better Auth field
+  source: text("source"), // not a Better Auth field
+  connectionId: text("connection_id").notNull(),
+  provisioningDomainId: text("provisioning_domain_id").notNull(),
+  scimUserId: text("scim_user_id").notNull().references((): AnyPgColumn => scimUser.id, { onDelete: "cascade", onUpdate: "cascade" }),
+  userId: text("user_id").notNull().references((): AnyPgColumn => user.id, { onDelete: "cascade", onUpdate: "cascade" }),
+  sourceKind: text("source_kind").notNull(),
+  sourceId: text("source_id").notNull(),
+  sourceValue: text("source_value"),
+  role: text("role").notNull(),
+  grantKey: text("grant_key").notNull().unique(),
+});
+
+/** Table iam_scim_group: Better Auth model "scimGroup". */
+export const scimGroup = pgTable("iam_scim_group", {
+  id: text("id").notNull().unique().default(sql`('iam_scim_group__'::text || gen_random_uuid())`),
+  rowId: bigint("_row_id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(), // not a Better Auth field
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`),
+  deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }), // not a Better Auth field
+  createdBy: text("created_by"), // not a Better Auth field
+  updatedBy: text("updated_by"), // not a Better Auth field
+  deletedBy: text("deleted_by"), // not a Better Auth field
+  version: integer("version").notNull().default(sql`1`), // not a Better Auth field
+  source: text("source"), // not a Better Auth field
+  connectionId: text("connection_id").notNull(),
+  provisioningDomainId: text("provisioning_domain_id").notNull(),
+  revision: integer("revision").notNull().default(sql`0`),
+  displayName: text("display_name").notNull(),
+  displayNameKey: text("display_name_key").notNull().unique(),
+  externalId: text("external_id"),
+  externalIdKey: text("external_id_key").unique(),
+  orderKey: text("order_key").notNull().unique(),
+});
+
+/** Table iam_scim_group_member: Better Auth model "scimGroupMember". */
+export const scimGroupMember = pgTable("iam_scim_group_member", {
+  id: text("id").notNull().unique().default(sql`('iam_scim_group_member__'::text || gen_random_uuid())`),
+  rowId: bigint("_row_id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(), // not a Better Auth field
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().default(sql`now()`), // not a Better Auth field
+  deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }), // not a Better Auth field
+  createdBy: text("created_by"), // not a Better Auth field
+  updatedBy: text("updated_by"), // not a Better Auth field
+  deletedBy: text("deleted_by"), // not a Better Auth field
+  version: integer("version").notNull().default(sql`1`), // not a Better Auth field
+  source: text("source"), // not a Better Auth field
+  connectionId: text("connection_id").notNull(),
+  groupId: text("group_id").notNull().references((): AnyPgColumn => scimGroup.id, { onDelete: "cascade", onUpdate: "cascade" }),
+  scimUserId: text("scim_user_id").notNull().references((): AnyPgColumn => scimUser.id, { onDelete: "cascade", onUpdate: "cascade" }),
+  membershipKey: text("membership_key").notNull().unique(),
 });
 
 /** Relations of user, named as Better Auth's joins expect. */
@@ -594,9 +945,14 @@ export const userRelations = relations(user, ({ many }) => ({
   ssoProviders: many(ssoProvider),
   scimProviders: many(scimProvider),
   walletAddresss: many(walletAddress),
-  oauthApplications: many(oauthApplication),
+  oauthClients: many(oauthClient),
+  oauthRefreshTokens: many(oauthRefreshToken),
   oauthAccessTokens: many(oauthAccessToken),
   oauthConsents: many(oauthConsent),
+  scimIdentityTombstones: many(scimIdentityTombstone),
+  scimSubjects: many(scimSubject),
+  scimUsers: many(scimUser),
+  scimProjectionGrants: many(scimProjectionGrant),
 }));
 
 /** Relations of organization, named as Better Auth's joins expect. */
@@ -618,10 +974,12 @@ export const teamRelations = relations(team, ({ one, many }) => ({
 }));
 
 /** Relations of session, named as Better Auth's joins expect. */
-export const sessionRelations = relations(session, ({ one }) => ({
+export const sessionRelations = relations(session, ({ one, many }) => ({
   user: one(user, { fields: [session.userId], references: [user.id] }),
   organization: one(organization, { fields: [session.activeOrganizationId], references: [organization.id] }),
   team: one(team, { fields: [session.activeTeamId], references: [team.id] }),
+  oauthRefreshTokens: many(oauthRefreshToken),
+  oauthAccessTokens: many(oauthAccessToken),
 }));
 
 /** Relations of account, named as Better Auth's joins expect. */
@@ -684,23 +1042,96 @@ export const walletAddressRelations = relations(walletAddress, ({ one }) => ({
   user: one(user, { fields: [walletAddress.userId], references: [user.id] }),
 }));
 
-/** Relations of oauthApplication, named as Better Auth's joins expect. */
-export const oauthApplicationRelations = relations(oauthApplication, ({ one, many }) => ({
-  user: one(user, { fields: [oauthApplication.userId], references: [user.id] }),
+/** Relations of oauthClient, named as Better Auth's joins expect. */
+export const oauthClientRelations = relations(oauthClient, ({ one, many }) => ({
+  user: one(user, { fields: [oauthClient.userId], references: [user.id] }),
+  oauthClientResources: many(oauthClientResource),
+  oauthRefreshTokens: many(oauthRefreshToken),
   oauthAccessTokens: many(oauthAccessToken),
   oauthConsents: many(oauthConsent),
 }));
 
+/** Relations of oauthResource, named as Better Auth's joins expect. */
+export const oauthResourceRelations = relations(oauthResource, ({ many }) => ({
+  oauthClientResources: many(oauthClientResource),
+}));
+
+/** Relations of oauthClientResource, named as Better Auth's joins expect. */
+export const oauthClientResourceRelations = relations(oauthClientResource, ({ one }) => ({
+  oauthClient: one(oauthClient, { fields: [oauthClientResource.clientId], references: [oauthClient.clientId] }),
+  oauthResource: one(oauthResource, { fields: [oauthClientResource.resourceId], references: [oauthResource.identifier] }),
+}));
+
+/** Relations of oauthRefreshToken, named as Better Auth's joins expect. */
+export const oauthRefreshTokenRelations = relations(oauthRefreshToken, ({ one, many }) => ({
+  oauthClient: one(oauthClient, { fields: [oauthRefreshToken.clientId], references: [oauthClient.clientId] }),
+  session: one(session, { fields: [oauthRefreshToken.sessionId], references: [session.id] }),
+  user: one(user, { fields: [oauthRefreshToken.userId], references: [user.id] }),
+  oauthAccessTokens: many(oauthAccessToken),
+}));
+
 /** Relations of oauthAccessToken, named as Better Auth's joins expect. */
 export const oauthAccessTokenRelations = relations(oauthAccessToken, ({ one }) => ({
-  oauthApplication: one(oauthApplication, { fields: [oauthAccessToken.clientId], references: [oauthApplication.clientId] }),
+  oauthClient: one(oauthClient, { fields: [oauthAccessToken.clientId], references: [oauthClient.clientId] }),
+  session: one(session, { fields: [oauthAccessToken.sessionId], references: [session.id] }),
   user: one(user, { fields: [oauthAccessToken.userId], references: [user.id] }),
+  oauthRefreshToken: one(oauthRefreshToken, { fields: [oauthAccessToken.refreshId], references: [oauthRefreshToken.id] }),
 }));
 
 /** Relations of oauthConsent, named as Better Auth's joins expect. */
 export const oauthConsentRelations = relations(oauthConsent, ({ one }) => ({
-  oauthApplication: one(oauthApplication, { fields: [oauthConsent.clientId], references: [oauthApplication.clientId] }),
+  oauthClient: one(oauthClient, { fields: [oauthConsent.clientId], references: [oauthClient.clientId] }),
   user: one(user, { fields: [oauthConsent.userId], references: [user.id] }),
+}));
+
+/** Relations of scimManagedConnection, named as Better Auth's joins expect. */
+export const scimManagedConnectionRelations = relations(scimManagedConnection, ({ many }) => ({
+  scimManagedCredentials: many(scimManagedCredential),
+  scimManagedConnectionEvents: many(scimManagedConnectionEvent),
+}));
+
+/** Relations of scimManagedCredential, named as Better Auth's joins expect. */
+export const scimManagedCredentialRelations = relations(scimManagedCredential, ({ one }) => ({
+  scimManagedConnection: one(scimManagedConnection, { fields: [scimManagedCredential.connectionRecordId], references: [scimManagedConnection.id] }),
+}));
+
+/** Relations of scimManagedConnectionEvent, named as Better Auth's joins expect. */
+export const scimManagedConnectionEventRelations = relations(scimManagedConnectionEvent, ({ one }) => ({
+  scimManagedConnection: one(scimManagedConnection, { fields: [scimManagedConnectionEvent.connectionRecordId], references: [scimManagedConnection.id] }),
+}));
+
+/** Relations of scimIdentityTombstone, named as Better Auth's joins expect. */
+export const scimIdentityTombstoneRelations = relations(scimIdentityTombstone, ({ one }) => ({
+  user: one(user, { fields: [scimIdentityTombstone.userId], references: [user.id] }),
+}));
+
+/** Relations of scimSubject, named as Better Auth's joins expect. */
+export const scimSubjectRelations = relations(scimSubject, ({ one }) => ({
+  user: one(user, { fields: [scimSubject.userId], references: [user.id] }),
+}));
+
+/** Relations of scimUser, named as Better Auth's joins expect. */
+export const scimUserRelations = relations(scimUser, ({ one, many }) => ({
+  user: one(user, { fields: [scimUser.userId], references: [user.id] }),
+  scimProjectionGrants: many(scimProjectionGrant),
+  scimGroupMembers: many(scimGroupMember),
+}));
+
+/** Relations of scimProjectionGrant, named as Better Auth's joins expect. */
+export const scimProjectionGrantRelations = relations(scimProjectionGrant, ({ one }) => ({
+  scimUser: one(scimUser, { fields: [scimProjectionGrant.scimUserId], references: [scimUser.id] }),
+  user: one(user, { fields: [scimProjectionGrant.userId], references: [user.id] }),
+}));
+
+/** Relations of scimGroup, named as Better Auth's joins expect. */
+export const scimGroupRelations = relations(scimGroup, ({ many }) => ({
+  scimGroupMembers: many(scimGroupMember),
+}));
+
+/** Relations of scimGroupMember, named as Better Auth's joins expect. */
+export const scimGroupMemberRelations = relations(scimGroupMember, ({ one }) => ({
+  scimGroup: one(scimGroup, { fields: [scimGroupMember.groupId], references: [scimGroup.id] }),
+  scimUser: one(scimUser, { fields: [scimGroupMember.scimUserId], references: [scimUser.id] }),
 }));
 
 /**
@@ -730,9 +1161,23 @@ export const schema = {
   subscription,
   walletAddress,
   rateLimit,
-  oauthApplication,
+  oauthClient,
+  oauthResource,
+  oauthClientResource,
+  oauthRefreshToken,
   oauthAccessToken,
   oauthConsent,
+  oauthClientAssertion,
+  scimManagedConnection,
+  scimManagedCredential,
+  scimManagedConnectionEvent,
+  scimConnectionBinding,
+  scimIdentityTombstone,
+  scimSubject,
+  scimUser,
+  scimProjectionGrant,
+  scimGroup,
+  scimGroupMember,
   userRelations,
   organizationRelations,
   teamRelations,
@@ -748,9 +1193,21 @@ export const schema = {
   ssoProviderRelations,
   scimProviderRelations,
   walletAddressRelations,
-  oauthApplicationRelations,
+  oauthClientRelations,
+  oauthResourceRelations,
+  oauthClientResourceRelations,
+  oauthRefreshTokenRelations,
   oauthAccessTokenRelations,
   oauthConsentRelations,
+  scimManagedConnectionRelations,
+  scimManagedCredentialRelations,
+  scimManagedConnectionEventRelations,
+  scimIdentityTombstoneRelations,
+  scimSubjectRelations,
+  scimUserRelations,
+  scimProjectionGrantRelations,
+  scimGroupRelations,
+  scimGroupMemberRelations,
 };
 
 /** iamTableOfModel maps each Better Auth model to its iam table; ids are "<table>__<uuid>". */
@@ -775,9 +1232,23 @@ export const iamTableOfModel: Readonly<Record<string, string>> = {
   subscription: "iam_subscription",
   walletAddress: "iam_wallet_address",
   rateLimit: "iam_rate_limit",
-  oauthApplication: "iam_oauth_application",
+  oauthClient: "iam_oauth_client",
+  oauthResource: "iam_oauth_resource",
+  oauthClientResource: "iam_oauth_client_resource",
+  oauthRefreshToken: "iam_oauth_refresh_token",
   oauthAccessToken: "iam_oauth_access_token",
   oauthConsent: "iam_oauth_consent",
+  oauthClientAssertion: "iam_oauth_client_assertion",
+  scimManagedConnection: "iam_scim_managed_connection",
+  scimManagedCredential: "iam_scim_managed_credential",
+  scimManagedConnectionEvent: "iam_scim_managed_connection_event",
+  scimConnectionBinding: "iam_scim_connection_binding",
+  scimIdentityTombstone: "iam_scim_identity_tombstone",
+  scimSubject: "iam_scim_subject",
+  scimUser: "iam_scim_user",
+  scimProjectionGrant: "iam_scim_projection_grant",
+  scimGroup: "iam_scim_group",
+  scimGroupMember: "iam_scim_group_member",
 };
 
 /** IamModel is a Better Auth model as the iam schema stores it. */
@@ -975,27 +1446,141 @@ export const iamModels: Readonly<Record<string, IamModel>> = {
       { name: "rate_limit_key_unique_idx", columns: ["key"], unique: true },
     ],
   },
-  oauthApplication: {
-    modelName: "iam_oauth_application",
-    fields: { createdAt: "created_at", updatedAt: "updated_at", name: "name", icon: "icon", metadata: "metadata", clientId: "client_id", clientSecret: "client_secret", redirectUrls: "redirect_urls", type: "type", disabled: "disabled", userId: "user_id" },
+  oauthClient: {
+    modelName: "iam_oauth_client",
+    fields: { createdAt: "created_at", updatedAt: "updated_at", clientId: "client_id", clientSecret: "client_secret", clientDiscoveryId: "client_discovery_id", disabled: "disabled", skipConsent: "skip_consent", enableEndSession: "enable_end_session", subjectType: "subject_type", scopes: "scopes", clientCredentialsScopes: "client_credentials_scopes", userId: "user_id", name: "name", uri: "uri", icon: "icon", contacts: "contacts", tos: "tos", policy: "policy", softwareId: "software_id", softwareVersion: "software_version", softwareStatement: "software_statement", redirectUris: "redirect_uris", postLogoutRedirectUris: "post_logout_redirect_uris", backchannelLogoutUri: "backchannel_logout_uri", backchannelLogoutSessionRequired: "backchannel_logout_session_required", tokenEndpointAuthMethod: "token_endpoint_auth_method", applicationType: "application_type", jwks: "jwks", jwksUri: "jwks_uri", grantTypes: "grant_types", responseTypes: "response_types", requirePKCE: "require_pkce", dpopBoundAccessTokens: "dpop_bound_access_tokens", referenceId: "reference_id", metadata: "metadata" },
     indexes: [
-      { name: "oauth_application_user_id_idx", columns: ["user_id"], unique: false },
+      { name: "oauth_client_user_id_idx", columns: ["user_id"], unique: false },
+      { name: "oauth_client_reference_id_idx", columns: ["reference_id"], unique: false },
+    ],
+  },
+  oauthResource: {
+    modelName: "iam_oauth_resource",
+    fields: { createdAt: "created_at", updatedAt: "updated_at", identifier: "identifier", name: "name", accessTokenTtl: "access_token_ttl", refreshTokenTtl: "refresh_token_ttl", signingAlgorithm: "signing_algorithm", signingKeyId: "signing_key_id", allowedScopes: "allowed_scopes", customClaims: "custom_claims", dpopBoundAccessTokensRequired: "dpop_bound_access_tokens_required", disabled: "disabled", policyVersion: "policy_version", metadata: "metadata" },
+  },
+  oauthClientResource: {
+    modelName: "iam_oauth_client_resource",
+    fields: { createdAt: "created_at", clientId: "client_id", resourceId: "resource_id", metadata: "metadata" },
+    indexes: [
+      { name: "oauth_client_resource_client_resource_unique_idx", columns: ["client_id", "resource_id"], unique: true },
+      { name: "oauth_client_resource_resource_id_idx", columns: ["resource_id"], unique: false },
+    ],
+  },
+  oauthRefreshToken: {
+    modelName: "iam_oauth_refresh_token",
+    fields: { createdAt: "created_at", token: "token", clientId: "client_id", sessionId: "session_id", userId: "user_id", referenceId: "reference_id", authorizationCodeId: "authorization_code_id", resources: "resources", requestedUserInfoClaims: "requested_user_info_claims", expiresAt: "expires_at", revoked: "revoked", rotatedAt: "rotated_at", rotationReplayResponse: "rotation_replay_response", rotationReplayExpiresAt: "rotation_replay_expires_at", authTime: "auth_time", confirmation: "confirmation", scopes: "scopes" },
+    indexes: [
+      { name: "oauth_refresh_token_client_id_idx", columns: ["client_id"], unique: false },
+      { name: "oauth_refresh_token_session_id_idx", columns: ["session_id"], unique: false },
+      { name: "oauth_refresh_token_user_id_idx", columns: ["user_id"], unique: false },
+      { name: "oauth_refresh_token_authorization_code_id_idx", columns: ["authorization_code_id"], unique: false },
     ],
   },
   oauthAccessToken: {
     modelName: "iam_oauth_access_token",
-    fields: { createdAt: "created_at", updatedAt: "updated_at", accessToken: "access_token", refreshToken: "refresh_token", accessTokenExpiresAt: "access_token_expires_at", refreshTokenExpiresAt: "refresh_token_expires_at", clientId: "client_id", userId: "user_id", scopes: "scopes" },
+    fields: { createdAt: "created_at", token: "token", clientId: "client_id", sessionId: "session_id", userId: "user_id", referenceId: "reference_id", authorizationCodeId: "authorization_code_id", resources: "resources", requestedUserInfoClaims: "requested_user_info_claims", refreshId: "refresh_id", expiresAt: "expires_at", revoked: "revoked", confirmation: "confirmation", scopes: "scopes" },
     indexes: [
       { name: "oauth_access_token_client_id_idx", columns: ["client_id"], unique: false },
+      { name: "oauth_access_token_session_id_idx", columns: ["session_id"], unique: false },
       { name: "oauth_access_token_user_id_idx", columns: ["user_id"], unique: false },
+      { name: "oauth_access_token_authorization_code_id_idx", columns: ["authorization_code_id"], unique: false },
+      { name: "oauth_access_token_refresh_id_idx", columns: ["refresh_id"], unique: false },
     ],
   },
   oauthConsent: {
     modelName: "iam_oauth_consent",
-    fields: { createdAt: "created_at", updatedAt: "updated_at", clientId: "client_id", userId: "user_id", scopes: "scopes", consentGiven: "consent_given" },
+    fields: { createdAt: "created_at", updatedAt: "updated_at", clientId: "client_id", userId: "user_id", referenceId: "reference_id", resources: "resources", requestedUserInfoClaims: "requested_user_info_claims", scopes: "scopes" },
     indexes: [
       { name: "oauth_consent_client_id_idx", columns: ["client_id"], unique: false },
       { name: "oauth_consent_user_id_idx", columns: ["user_id"], unique: false },
+      { name: "oauth_consent_reference_id_idx", columns: ["reference_id"], unique: false },
+    ],
+  },
+  oauthClientAssertion: {
+    modelName: "iam_oauth_client_assertion",
+    fields: { expiresAt: "expires_at" },
+    indexes: [
+      { name: "oauth_client_assertion_expires_at_idx", columns: ["expires_at"], unique: false },
+    ],
+  },
+  scimManagedConnection: {
+    modelName: "iam_scim_managed_connection",
+    fields: { createdAt: "created_at", createdBy: "created_by", creationRequestId: "creation_request_id", connectionId: "connection_id", provisioningDomainId: "provisioning_domain_id", status: "status", revision: "revision", decommissionStartedAt: "decommission_started_at", decommissionStartedBy: "decommission_started_by", decommissionedAt: "decommissioned_at", decommissionedBy: "decommissioned_by" },
+    indexes: [
+      { name: "scim_managed_connection_provisioning_domain_id_idx", columns: ["provisioning_domain_id"], unique: false },
+    ],
+  },
+  scimManagedCredential: {
+    modelName: "iam_scim_managed_credential",
+    fields: { createdAt: "created_at", createdBy: "created_by", connectionRecordId: "connection_record_id", credentialId: "credential_id", tokenDigest: "token_digest", hashVersion: "hash_version", activeSlotKey: "active_slot_key", status: "status", serializedScopes: "serialized_scopes", expiresAt: "expires_at", lastUsedAt: "last_used_at", revokedAt: "revoked_at", revokedBy: "revoked_by", decommissionedAt: "decommissioned_at" },
+    indexes: [
+      { name: "scim_managed_credential_connection_record_id_idx", columns: ["connection_record_id"], unique: false },
+    ],
+  },
+  scimManagedConnectionEvent: {
+    modelName: "iam_scim_managed_connection_event",
+    fields: { createdAt: "created_at", connectionRecordId: "connection_record_id", eventKey: "event_key", sequence: "sequence", type: "type", actorId: "actor_id", credentialId: "credential_id" },
+    indexes: [
+      { name: "scim_managed_connection_event_connection_record_id_idx", columns: ["connection_record_id"], unique: false },
+    ],
+  },
+  scimConnectionBinding: {
+    modelName: "iam_scim_connection_binding",
+    fields: { createdAt: "created_at", connectionId: "connection_id", connectionKey: "connection_key", provisioningDomainId: "provisioning_domain_id", decommissionedAt: "decommissioned_at", decommissionStatus: "decommission_status", decommissionCursorUserId: "decommission_cursor_user_id", decommissionReconciledUserCount: "decommission_reconciled_user_count", decommissionBatchCount: "decommission_batch_count", decommissionRevision: "decommission_revision", decommissionCompletedAt: "decommission_completed_at", decommissionLeaseId: "decommission_lease_id", decommissionLeaseExpiresAt: "decommission_lease_expires_at" },
+    indexes: [
+      { name: "scim_connection_binding_connection_id_idx", columns: ["connection_id"], unique: false },
+    ],
+  },
+  scimIdentityTombstone: {
+    modelName: "iam_scim_identity_tombstone",
+    fields: { connectionId: "connection_id", provisioningDomainId: "provisioning_domain_id", externalId: "external_id", externalIdKey: "external_id_key", userId: "user_id", profile: "profile", deletedAt: "identity_deleted_at" },
+    indexes: [
+      { name: "scim_identity_tombstone_connection_id_idx", columns: ["connection_id"], unique: false },
+      { name: "scim_identity_tombstone_provisioning_domain_id_idx", columns: ["provisioning_domain_id"], unique: false },
+      { name: "scim_identity_tombstone_user_id_idx", columns: ["user_id"], unique: false },
+    ],
+  },
+  scimSubject: {
+    modelName: "iam_scim_subject",
+    fields: { createdAt: "created_at", updatedAt: "updated_at", userId: "user_id", profileSourceId: "profile_source_id", revision: "revision" },
+    indexes: [
+      { name: "scim_subject_profile_source_id_idx", columns: ["profile_source_id"], unique: false },
+    ],
+  },
+  scimUser: {
+    modelName: "iam_scim_user",
+    fields: { createdAt: "created_at", updatedAt: "updated_at", connectionId: "connection_id", provisioningDomainId: "provisioning_domain_id", userId: "user_id", connectionUserKey: "connection_user_key", userName: "user_name", userNameKey: "user_name_key", primaryEmail: "primary_email", workEmailValueIndex: "work_email_value_index", emailValueIndex: "email_value_index", displayName: "display_name", formattedName: "formatted_name", givenName: "given_name", familyName: "family_name", serializedEmails: "serialized_emails", serializedAttributes: "serialized_attributes", externalId: "external_id", externalIdKey: "external_id_key", active: "active", orderKey: "order_key" },
+    indexes: [
+      { name: "scim_user_connection_id_idx", columns: ["connection_id"], unique: false },
+      { name: "scim_user_provisioning_domain_id_idx", columns: ["provisioning_domain_id"], unique: false },
+      { name: "scim_user_user_id_idx", columns: ["user_id"], unique: false },
+    ],
+  },
+  scimProjectionGrant: {
+    modelName: "iam_scim_projection_grant",
+    fields: { createdAt: "created_at", updatedAt: "updated_at", connectionId: "connection_id", provisioningDomainId: "provisioning_domain_id", scimUserId: "scim_user_id", userId: "user_id", sourceKind: "source_kind", sourceId: "source_id", sourceValue: "source_value", role: "role", grantKey: "grant_key" },
+    indexes: [
+      { name: "scim_projection_grant_connection_id_idx", columns: ["connection_id"], unique: false },
+      { name: "scim_projection_grant_provisioning_domain_id_idx", columns: ["provisioning_domain_id"], unique: false },
+      { name: "scim_projection_grant_scim_user_id_idx", columns: ["scim_user_id"], unique: false },
+      { name: "scim_projection_grant_user_id_idx", columns: ["user_id"], unique: false },
+    ],
+  },
+  scimGroup: {
+    modelName: "iam_scim_group",
+    fields: { createdAt: "created_at", updatedAt: "updated_at", connectionId: "connection_id", provisioningDomainId: "provisioning_domain_id", revision: "revision", displayName: "display_name", displayNameKey: "display_name_key", externalId: "external_id", externalIdKey: "external_id_key", orderKey: "order_key" },
+    indexes: [
+      { name: "scim_group_connection_id_idx", columns: ["connection_id"], unique: false },
+      { name: "scim_group_provisioning_domain_id_idx", columns: ["provisioning_domain_id"], unique: false },
+    ],
+  },
+  scimGroupMember: {
+    modelName: "iam_scim_group_member",
+    fields: { createdAt: "created_at", connectionId: "connection_id", groupId: "group_id", scimUserId: "scim_user_id", membershipKey: "membership_key" },
+    indexes: [
+      { name: "scim_group_member_connection_id_idx", columns: ["connection_id"], unique: false },
+      { name: "scim_group_member_group_id_idx", columns: ["group_id"], unique: false },
+      { name: "scim_group_member_scim_user_id_idx", columns: ["scim_user_id"], unique: false },
     ],
   },
 };
