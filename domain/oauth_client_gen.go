@@ -60,8 +60,8 @@ type OAuthClient struct {
 func (OAuthClient) TableName() string { return TableOAuthClient }
 
 // OAuthClientParams is the input that creates an OAuthClient. ClientSecret is
-// the stored form of the secret (betterauth.HashOAuthClientSecret gives the
-// default form).
+// the stored form of the secret (betterauth.HashOAuthToken of the secret is
+// the default form, storeClientSecret hashed).
 type OAuthClientParams struct {
 	OrganizationID          *OrganizationID `json:"organizationId"`
 	ClientID                string          `json:"clientId"`
