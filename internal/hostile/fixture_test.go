@@ -70,6 +70,10 @@ type world struct {
 	both   domain.User // a member of A and of B
 	// userKey is a key owned by B's owner as a user (organization_id NULL).
 	userKey store.CreatedAPIKey
+	// spareResource is the identifier of a global OAuth resource no client
+	// is linked to (payloads of iam_oauth_client_resource name it, so that a
+	// copy of a row is not refused as a duplicate link).
+	spareResource string
 
 	markers []string // strings that mark a row as B's footprint
 	fpSQL   string
@@ -149,6 +153,11 @@ func newWorld(t *testing.T) *world {
 
 	w.a = w.newTenant("a")
 	w.b = w.newTenant("b")
+	w.spareResource = "https://api-spare-" + randHex(4) + ".example.com"
+	spare, err := domain.NewOAuthResource(domain.OAuthResourceParams{Identifier: w.spareResource, Name: "spare api"})
+	require.NoError(t, err)
+	_, err = w.s.OAuthResources().Create(w.ctx, spare)
+	require.NoError(t, err)
 	w.both = w.newUser("both")
 	for _, tn := range []*tenant{w.a, w.b} {
 		m, err := domain.NewMember(domain.MemberParams{OrganizationID: tn.id, UserID: w.both.ID})

@@ -33,7 +33,7 @@ type tableCase struct {
 	tenancy   schema.Tenancy
 	overrides func(w *world) map[string]any // payload defaults (fresh secrets)
 	refs      []refAttack
-	relabel   bool // reference_id relabelling (iam_apikey, iam_subscription)
+	relabel   bool // reference_id relabelling (iam_apikey, iam_subscription, the oauth-provider tables of 0005)
 }
 
 func missingID(table string) func(*world) any {
@@ -78,18 +78,19 @@ var tableCases = map[string]tableCase{
 	domain.TableSSOProvider:  {tenancy: schema.TenantOptional},
 	domain.TableSCIMProvider: {tenancy: schema.TenantOptional},
 	domain.TableSubscription: {tenancy: schema.TenantOptional, relabel: true},
-	domain.TableOAuthClient:  {tenancy: schema.TenantOptional},
-	domain.TableOAuthRefreshToken: {tenancy: schema.TenantOptional, refs: []refAttack{{
+	domain.TableOAuthClient:  {tenancy: schema.TenantOptional, relabel: true},
+	domain.TableOAuthRefreshToken: {tenancy: schema.TenantOptional, relabel: true, refs: []refAttack{{
 		name: "refresh token of B's OAuth client", column: "client_id",
 		b: func(w *world) any { return w.b.clientID }, missing: func(*world) any { return "client-missing-" + randHex(6) },
 		own: func(w *world) any { return w.a.clientID },
 	}}},
-	domain.TableOAuthClientResource: {tenancy: schema.TenantOptional, refs: []refAttack{{
-		name: "resource link of B's OAuth client", column: "client_id",
-		b: func(w *world) any { return w.b.clientID }, missing: func(*world) any { return "client-missing-" + randHex(6) },
-		own: func(w *world) any { return w.a.clientID },
-	}}},
-	domain.TableOAuthAccessToken: {tenancy: schema.TenantOptional, refs: []refAttack{{
+	domain.TableOAuthClientResource: {tenancy: schema.TenantOptional,
+		overrides: func(w *world) map[string]any { return map[string]any{"resource_id": w.spareResource} }, refs: []refAttack{{
+			name: "resource link of B's OAuth client", column: "client_id",
+			b: func(w *world) any { return w.b.clientID }, missing: func(*world) any { return "client-missing-" + randHex(6) },
+			own: func(w *world) any { return w.a.clientID },
+		}}},
+	domain.TableOAuthAccessToken: {tenancy: schema.TenantOptional, relabel: true, refs: []refAttack{{
 		name: "token of B's OAuth application", column: "client_id",
 		b: func(w *world) any { return w.b.clientID }, missing: func(*world) any { return "client-missing-" + randHex(6) },
 		own: func(w *world) any { return w.a.clientID },
@@ -98,7 +99,7 @@ var tableCases = map[string]tableCase{
 		b: func(w *world) any { return w.b.clientID }, missing: func(*world) any { return "client-missing-" + randHex(6) },
 		own: func(w *world) any { return w.a.clientID },
 	}}},
-	domain.TableOAuthConsent: {tenancy: schema.TenantOptional, refs: []refAttack{{
+	domain.TableOAuthConsent: {tenancy: schema.TenantOptional, relabel: true, refs: []refAttack{{
 		name: "consent to B's OAuth application", column: "client_id",
 		b: func(w *world) any { return w.b.clientID }, missing: func(*world) any { return "client-missing-" + randHex(6) },
 		own: func(w *world) any { return w.a.clientID },
