@@ -55,7 +55,7 @@ func TestCheck_EmptyDatabaseIsAClearReport(t *testing.T) {
 	url := pgtest.NewDatabase(t, pgtest.Empty())
 	code, out, _ := iam(t, "--database-url", url, "check")
 	require.Equal(t, ExitDrift, code)
-	require.Contains(t, out, "none of the 25 declared tables exist")
+	require.Contains(t, out, "none of the 39 declared tables exist")
 }
 
 func TestSchema_RendersAndChecksTheCommittedFiles(t *testing.T) {
