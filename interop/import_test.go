@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -55,11 +54,11 @@ func buildIAM(t *testing.T) string {
 	t.Helper()
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+		goTool = "/usr/local/go/bin/go" // where scripts/test looks too
 	}
 	bin := filepath.Join(t.TempDir(), "iam")
 	out, err := exec.Command(goTool, "build", "-o", bin, "github.com/beep/iam/cmd/iam").CombinedOutput()
-	require.NoErrorf(t, err, "go build ./cmd/iam (Go 1.26 must be on PATH or at GOROOT):\n%s", out)
+	require.NoErrorf(t, err, "go build ./cmd/iam (install Go 1.26 from https://go.dev/dl/ and put it on PATH):\n%s", out)
 	return bin
 }
 
