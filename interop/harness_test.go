@@ -194,7 +194,8 @@ func projectName(t *testing.T, dir string) string {
 }
 
 // suiteDir returns the directory to run a project's suites in. nodeDir holds
-// them; for another project they are copied (test/*.ts, iam.ts, tsconfig.json)
+// them; for another project they are copied (test/*.ts, import/*.ts, iam.ts,
+// tsconfig.json)
 // into a fresh directory inside it, so that Node resolves that project's
 // node_modules. Removed when the test ends.
 func suiteDir(t *testing.T, project string) string {
@@ -205,12 +206,14 @@ func suiteDir(t *testing.T, project string) string {
 	dir, err := os.MkdirTemp(project, ".suite-")
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = os.RemoveAll(dir) })
-	require.NoError(t, os.Mkdir(filepath.Join(dir, "test"), 0o755))
-	tests, err := filepath.Glob(filepath.Join(nodeDir, "test", "*.ts"))
-	require.NoError(t, err)
 	files := []string{schema.BetterAuthModuleFile, "tsconfig.json"}
-	for _, f := range tests {
-		files = append(files, filepath.Join("test", filepath.Base(f)))
+	for _, sub := range []string{"test", "import"} { // the suites, and the import test's scripts
+		require.NoError(t, os.Mkdir(filepath.Join(dir, sub), 0o755))
+		tests, err := filepath.Glob(filepath.Join(nodeDir, sub, "*.ts"))
+		require.NoError(t, err)
+		for _, f := range tests {
+			files = append(files, filepath.Join(sub, filepath.Base(f)))
+		}
 	}
 	for _, f := range files {
 		b, err := os.ReadFile(filepath.Join(nodeDir, f))

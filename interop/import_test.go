@@ -90,10 +90,22 @@ func runIAM(t *testing.T, bin string, args ...string) (int, string, string) {
 // and `iam check` finds no drift.
 func TestImportBetterAuthMovesWhatBetterAuthWrote(t *testing.T) {
 	t.Parallel()
-	node := requireNode(t)
-	requireNodeModules(t)
-	ctx := context.Background()
 	bin := buildIAM(t)
+	for _, project := range nodeProjects {
+		t.Run(projectName(t, project), func(t *testing.T) {
+			t.Parallel()
+			testImport(t, bin, project)
+		})
+	}
+}
+
+// testImport fills a source with one Better Auth release and imports it
+// into a target per adapter: withIam and, on the pinned release, also
+// withIamKysely (as the scenarios run).
+func testImport(t *testing.T, bin, project string) {
+	node := requireNode(t)
+	requireProjectModules(t, project)
+	ctx := context.Background()
 	sourceURL := pgtest.NewDatabase(t, pgtest.Empty())
 
 	// 1. Better Auth makes and fills the source.
@@ -102,7 +114,7 @@ func TestImportBetterAuthMovesWhatBetterAuthWrote(t *testing.T) {
 		cctx, cancel := context.WithTimeout(ctx, 5*time.Minute) // a guard against a hang only
 		defer cancel()
 		cmd := exec.CommandContext(cctx, node, "--import", "tsx", "import/source.ts")
-		cmd.Dir = nodeDir
+		cmd.Dir = suiteDir(t, project)
 		cmd.Env = append(os.Environ(),
 			"IAM_IMPORT_SOURCE_URL="+sourceURL, "IAM_DATABASE_URL="+sourceURL, "IAM_INTEROP_ARTEFACTS="+srcPath,
 			"TZ=America/New_York", "NODE_ENV=test")
@@ -122,10 +134,14 @@ func TestImportBetterAuthMovesWhatBetterAuthWrote(t *testing.T) {
 	// The same source moved into one target per adapter Better Auth runs on there: withIam
 	// (Drizzle) and withIamKysely (Better Auth's Kysely adapter on the pg.Pool). The source is
 	// only read; the targets run in parallel.
-	for _, adapter := range []string{adapterDrizzle, adapterKysely} {
+	adapters := []string{adapterDrizzle}
+	if project == nodeDir {
+		adapters = append(adapters, adapterKysely)
+	}
+	for _, adapter := range adapters {
 		t.Run(adapter, func(t *testing.T) {
 			t.Parallel()
-			testImportTarget(t, bin, sourceURL, src, fixtures, adapter)
+			testImportTarget(t, bin, project, sourceURL, src, fixtures, adapter)
 		})
 	}
 }
@@ -133,7 +149,7 @@ func TestImportBetterAuthMovesWhatBetterAuthWrote(t *testing.T) {
 // testImportTarget migrates a fresh target with `iam migrate up`, imports the
 // source into it, runs import/target.test.ts on it with the adapter, then
 // checks it from Go.
-func testImportTarget(t *testing.T, bin, sourceURL string, src importSource, fixtures map[string]any, adapter string) {
+func testImportTarget(t *testing.T, bin, project, sourceURL string, src importSource, fixtures map[string]any, adapter string) {
 	ctx := context.Background()
 	targetURL := pgtest.NewDatabase(t, pgtest.Empty())
 	code, _, errOut := runIAM(t, bin, "--database-url", targetURL, "migrate", "up")
@@ -172,7 +188,7 @@ func testImportTarget(t *testing.T, bin, sourceURL string, src importSource, fix
 	}
 
 	// 3. Better Auth on withIam, on the target.
-	run := runNode(t, nodeSuite{Project: nodeDir, File: "import/target.test.ts", Adapter: adapter, URL: betterAuthURL(t, targetURL), Fixtures: fixtures})
+	run := runNode(t, nodeSuite{Project: project, File: "import/target.test.ts", Adapter: adapter, URL: betterAuthURL(t, targetURL), Fixtures: fixtures})
 	a := run.Artefacts
 	require.Equal(t, adapter, artefact(t, a, "adapter"), "Better Auth ran on another adapter than IAM_BETTER_AUTH_ADAPTER asked for")
 
