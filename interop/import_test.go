@@ -177,6 +177,13 @@ func testImportTarget(t *testing.T, bin, project, sourceURL string, src importSo
 		}
 		require.EqualValuesf(t, n, tr["read"], "rows read from %s", model)
 	}
+	notMoved := map[string]string{}
+	for _, n := range report["not_moved"].([]any) {
+		m := n.(map[string]any)
+		notMoved[m["table"].(string)] = m["reason"].(string)
+	}
+	require.Contains(t, notMoved["oauthClient"], "iam has "+domain.TableOAuthClient+", but the importer does not move its rows",
+		"the oauth-provider tables Better Auth made are reported as left behind: %v", notMoved)
 	cleared := tables["session"]["cleared"].(map[string]any)
 	require.Lenf(t, cleared, 1, "the session whose active team Better Auth removed: %v", cleared)
 	for reason, n := range cleared {
@@ -295,6 +302,12 @@ func testImportTarget(t *testing.T, bin, project, sourceURL string, src importSo
 	t.Run("iam check reports no drift after the import and Better Auth's use of it", func(t *testing.T) {
 		code, out, errOut := runIAM(t, bin, "--database-url", targetURL, "check")
 		require.Equalf(t, 0, code, "iam check:\n%s\n%s", out, errOut)
+	})
+
+	t.Run("the oauth-provider client stayed in the source", func(t *testing.T) {
+		var n int
+		require.NoError(t, conn.QueryRow(ctx, `SELECT count(*) FROM `+domain.TableOAuthClient).Scan(&n))
+		require.Zero(t, n)
 	})
 
 	t.Run("a second import is refused and writes nothing", func(t *testing.T) {

@@ -13,6 +13,7 @@ import { writeFileSync } from "node:fs";
 import { betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
 import { createOTP } from "@better-auth/utils/otp";
+import { oauthProvider } from "@better-auth/oauth-provider";
 import pg from "pg";
 import { appOptions, baseURL, cookieOf, plugins, secret, sentOTPs, sentTokens } from "../test/harness.ts";
 import { SoftAuthenticator } from "../test/webauthn.ts";
@@ -26,6 +27,16 @@ const options = { ...appOptions, database: pool, plugins: plugins() };
 const { toBeCreated, runMigrations } = await getMigrations(options as any);
 await runMigrations();
 const auth = betterAuth(options);
+
+// The app also runs @better-auth/oauth-provider: its tables (migrated separately, so the app above
+// stays the harness's) and one dynamically registered client. The importer leaves them in the
+// source and says so in its report.
+const oauthOptions = {
+  ...options,
+  plugins: [...plugins(), oauthProvider({ loginPage: "/sign-in", consentPage: "/consent", allowDynamicClientRegistration: true })],
+};
+await (await getMigrations(oauthOptions as any)).runMigrations();
+const oauthApp = betterAuth(oauthOptions);
 const q = async (text: string, params: unknown[] = []) => (await pool.query(text, params)).rows;
 
 const password = "correct horse battery staple";
@@ -78,6 +89,13 @@ for (let i = 0; i < 2; i++) must(((await auth.api.verifyApiKey({ body: { key: sp
 const en: any = await auth.api.enableTwoFactor({ body: { password }, headers: bob.headers });
 const totpSecret = base32Decode(new URL(en.totpURI).searchParams.get("secret")!);
 await auth.api.verifyTOTP({ body: { code: await createOTP(totpSecret).totp() }, headers: bob.headers });
+
+// A client of the OAuth provider, registered by alice (RFC 7591).
+const oauthReg = await oauthApp.handler(new Request(baseURL + "/api/auth/oauth2/register", {
+  method: "POST", headers: { "content-type": "application/json", origin: baseURL, cookie: alice.cookie },
+  body: JSON.stringify({ client_name: "import test", redirect_uris: ["https://app.example.com/cb"], token_endpoint_auth_method: "client_secret_basic" }),
+}));
+must(oauthReg.status === 201, "oauth2/register: " + oauthReg.status + " " + (await oauthReg.clone().text()).slice(0, 200));
 
 // Bob signs in again and trusts this device (the trust cookie is an HMAC over his user id).
 const bobSignIn = await auth.api.signInEmail({ body: { email: bob.email, password }, returnHeaders: true });
