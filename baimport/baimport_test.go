@@ -139,6 +139,8 @@ func (s *source) fill() {
 	s.insert("account", map[string]any{"id": "a2", "accountId": "gh-4242", "providerId": "github", "userId": "u2BBBBBBBBBBBBBBBBBBBBBBBBBBBBBB", "accessToken": "gho_secret", "createdAt": now, "updatedAt": now})
 	s.insert("verification", map[string]any{"id": "v1", "identifier": "reset-password:tok", "value": "u1AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "expiresAt": later, "createdAt": now, "updatedAt": now})
 	s.insert("verification", map[string]any{"id": "v2", "identifier": "change-email", "value": `{"email":"x@example.com","userId":"u2BBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"}`, "expiresAt": later, "createdAt": now, "updatedAt": now})
+	// A second-factor OTP sent to Ada's signed-in session s1: named by both ids (two-factor plugin).
+	s.insert("verification", map[string]any{"id": "v3", "identifier": "2fa-otp-u1AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA!s1", "value": "123456:0", "expiresAt": later, "createdAt": now, "updatedAt": now})
 	s.insert("twoFactor", map[string]any{"id": "f1", "secret": totpSecret, "backupCodes": backupCodes, "userId": "u1AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "verified": true})
 	s.insert("passkey", map[string]any{"id": "p1", "name": "yubi", "publicKey": passkeyPub, "userId": "u1AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "credentialID": "cred-1", "counter": 3, "deviceType": "singleDevice", "backedUp": false, "createdAt": now})
 	s.insert("apikey", map[string]any{"id": "k1", "configId": "default", "name": "ci", "start": "ba_x", "referenceId": "u1AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "prefix": "ba_", "key": apiKeyHash, "enabled": true, "rateLimitEnabled": true, "rateLimitTimeWindow": 1000, "rateLimitMax": 5, "requestCount": 2, "remaining": 7, "createdAt": now, "updatedAt": now})
@@ -207,6 +209,9 @@ func checkImported(t *testing.T, conn *pgx.Conn) {
 	require.Equal(t, "gh-4242", one[string](t, conn, `SELECT account_id FROM iam_account WHERE provider_id = 'github'`))
 	require.Equal(t, ada, one[string](t, conn, `SELECT value FROM iam_verification WHERE identifier = 'reset-password:tok'`))
 	require.Equal(t, `{"email":"x@example.com","userId":"`+bo+`"}`, one[string](t, conn, `SELECT value FROM iam_verification WHERE identifier = 'change-email'`))
+	s1 := one[string](t, conn, `SELECT id FROM shared_session WHERE token = $1`, sessionToken)
+	require.Equal(t, "123456:0", one[string](t, conn, `SELECT value FROM iam_verification WHERE identifier = $1`, "2fa-otp-"+ada+"!"+s1),
+		"the OTP sent to Ada's session is found under her new user and session ids")
 
 	require.Equal(t, totpSecret, one[string](t, conn, `SELECT secret FROM iam_two_factor WHERE user_id = $1`, ada))
 	require.Equal(t, backupCodes, one[string](t, conn, `SELECT backup_codes FROM iam_two_factor`))

@@ -444,6 +444,12 @@ func (t *transform) row(vals []*string) {
 				out[i] = &s
 				continue
 			}
+		case kindVerifIdent:
+			if v != nil {
+				s := im.rewriteIdentifier(*v)
+				out[i] = &s
+				continue
+			}
 		}
 		if v == nil {
 			if f.Column.NotNull {
@@ -539,6 +545,32 @@ func (t *transform) clear(reason string) {
 // value (password reset tokens store the user id), or string members of a
 // JSON object whose key is "id" or ends in "Id"/"ID" (e.g. change-email and
 // passkey challenges).
+// otpIdentifierPrefix starts the identifier of a second-factor OTP sent to
+// a signed-in session: "2fa-otp-<user id>!<session id>" (two-factor plugin,
+// Better Auth 1.7).
+const otpIdentifierPrefix = "2fa-otp-"
+
+// rewriteIdentifier rewrites a verification identifier that names a user
+// and a session by their ids, so that the code sent before the move still
+// matches; any other identifier (tokens, e-mail addresses, phone numbers,
+// or a hashed identifier) is copied.
+func (im *importer) rewriteIdentifier(v string) string {
+	rest, ok := strings.CutPrefix(v, otpIdentifierPrefix)
+	if !ok {
+		return v
+	}
+	user, session, ok := strings.Cut(rest, "!")
+	if !ok {
+		return v
+	}
+	nu, okU := im.ids["user"][user]
+	ns, okS := im.ids["session"][session]
+	if !okU || !okS {
+		return v
+	}
+	return otpIdentifierPrefix + nu + "!" + ns
+}
+
 func (im *importer) rewriteValue(v string) string {
 	users := im.ids["user"]
 	if n, ok := users[v]; ok {

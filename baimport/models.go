@@ -81,6 +81,7 @@ const (
 	kindTeamList                    // invitation teamId: one team id or a comma-separated list
 	kindAccountID                   // account accountId: the user id for the credential provider
 	kindVerifValue                  // verification value: a user id, or JSON naming user ids
+	kindVerifIdent                  // verification identifier: the few Better Auth names by user and session id
 	kindSoftRef                     // session activeOrganizationId/activeTeamId/impersonatedBy: cleared when dangling
 )
 
@@ -150,6 +151,8 @@ func buildModels() []*model {
 				f.Kind = kindAccountID
 			case t.Name == domain.TableVerification && c.Name == "value":
 				f.Kind = kindVerifValue
+			case t.Name == domain.TableVerification && c.Name == "identifier":
+				f.Kind = kindVerifIdent
 			case t.Name == domain.TableSession && c.Ref != nil && c.Name != "user_id":
 				f.Kind = kindSoftRef
 			case c.Ref != nil:
