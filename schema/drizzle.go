@@ -52,13 +52,13 @@ type drizzleIndex struct {
 
 // drizzleColumn is one column as the renderer sees it.
 type drizzleColumn struct {
-	Name       string // SQL column name
-	Field      string // Better Auth field name, "" when Better Auth has none
+	Name  string // SQL column name
+	Field string // Better Auth field name, "" when Better Auth has none
 	// Key, when not "", is the property name of a column Better Auth has no
 	// field for whose camelCase name is a Better Auth field of the table
 	// (iam_scim_identity_tombstone.deleted_at beside Better Auth's deletedAt,
 	// identity_deleted_at): "iam" + the camelCase name.
-	Key string
+	Key        string
 	Writes     bool   // Better Auth writes the column (only meaningful with Field)
 	BAType     string // Better Auth type: string, number, boolean, date, json, string[], number[]
 	PGType     string // Postgres type as declared (text, bigint, timestamptz, jsonb, an enum name, ...)
