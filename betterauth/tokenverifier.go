@@ -72,9 +72,10 @@ type TokenVerifierConfig struct {
 	// Keys are the signing keys for JWT access tokens; nil refuses every
 	// JWT. [StoreKeys] reads the jwks table.
 	Keys KeySource
-	// Store is the database, for opaque tokens and for CheckClient. It
-	// connects as a member of iam_app: the lookups run under row level
-	// security through the functions of migration 0006.
+	// Store is the database, for opaque tokens and for CheckClient; nil
+	// refuses every opaque token. It connects as a member of iam_app: the
+	// lookups run under row level security through the function and view
+	// of migration 0006, one statement per token, on the primary.
 	Store *store.Store
 	// CheckClient makes JWT verification also ask the database, in one
 	// statement, that the client exists and is not disabled and that the
@@ -140,11 +141,9 @@ func NewTokenVerifier(cfg TokenVerifierConfig) (*TokenVerifier, error) {
 	if cfg.Organization != "" {
 		cfg.CheckClient = true
 	}
-	if cfg.CheckClient {
-		// The client and session lookup reads oauth-provider 1.7's tables
-		// (migration 0005) through the verification functions of 0006;
-		// until they exist a check that cannot run must not pass silently.
-		return nil, fmt.Errorf("%w: token verifier: check_client, organization: not available yet (needs migrations 0005/0006)", ErrConfig)
+	if cfg.CheckClient && cfg.Store == nil {
+		// A check that cannot run must not pass silently.
+		return nil, fmt.Errorf("%w: token verifier: store: required with check_client or organization (the client and session are looked up in the database)", ErrConfig)
 	}
 	if cfg.KeyRefresh <= 0 {
 		cfg.KeyRefresh = DefaultKeyRefresh
@@ -285,6 +284,11 @@ func (v *TokenVerifier) VerifyJWT(ctx context.Context, token string) (*AccessTok
 	}
 	if c.Jti != nil {
 		t.ID = *c.Jti
+	}
+	if v.cfg.CheckClient {
+		if err := v.checkClient(ctx, t, now); err != nil {
+			return nil, err
+		}
 	}
 	if v.cfg.ReferenceIDClaim != "" {
 		var m map[string]json.RawMessage

@@ -148,9 +148,11 @@ func TestUp0005_KeepsTheOAuthDataUpDownAndUpAgain(t *testing.T) {
 	} {
 		require.Contains(t, notices, want)
 	}
-	r, err := migrate.Check(ctx, conn.Conn, schema.IAM(), migrate.WithMigrations(m))
-	require.NoError(t, err)
-	require.True(t, r.OK(), "%v", r.Drifts)
+	if m.Latest() == oauthVersion {
+		r, err := migrate.Check(ctx, conn.Conn, schema.IAM(), migrate.WithMigrations(m))
+		require.NoError(t, err)
+		require.True(t, r.OK(), "%v", r.Drifts)
+	}
 
 	// Every table 0005 does not touch keeps every row.
 	at5 := snapshot(t, conn.Conn)
@@ -286,7 +288,10 @@ func TestUp0005_KeepsTheOAuthDataUpDownAndUpAgain(t *testing.T) {
 		require.Equal(t, rows, again[name], "table %s", name)
 	}
 	require.Len(t, again, len(first))
-	r, err = migrate.Check(ctx, conn.Conn, schema.IAM(), migrate.WithMigrations(m))
+	// The later migrations run on these rows too, and the result checks clean.
+	_, err = m.Up(ctx, conn.Conn)
+	require.NoError(t, err)
+	r, err := migrate.Check(ctx, conn.Conn, schema.IAM(), migrate.WithMigrations(m))
 	require.NoError(t, err)
 	require.True(t, r.OK(), "%v", r.Drifts)
 }

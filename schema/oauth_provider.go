@@ -147,6 +147,9 @@ var OAuthRefreshToken = NewOrgTable(domain.TableOAuthRefreshToken,
 ).OptionalTenant().GoDoc("is an opaque refresh token of the oauth-provider (iam_oauth_refresh_token, optional tenant: its client's organization). Token is the stored form (base64url(SHA-256(token)) by default, see betterauth); it and the encrypted rotation replay are secrets.").
 	GoInputDocs("is the input that creates an OAuthRefreshToken. Token is the stored form (betterauth.HashOAuthToken of the token).", "lists what an update of a refresh token may change: its revocation.").Model("oauthRefreshToken").Describe("OAuth refresh tokens (Better Auth 1.7 oauthRefreshToken).")
 
+// oauthTokenByHash admits the access token whose hash is in app.oauth_token_hash.
+var oauthTokenByHash = "(token = NULLIF(current_setting('" + OAuthTokenHashSetting + "'::text, true), ''::text))"
+
 // OAuthAccessToken is iam_oauth_access_token (Better Auth 1.7
 // oauthAccessToken; migration 0005 reshaped the ≤ 1.6 table). token is the
 // stored form of an opaque access token: base64url(SHA-256(token)) with the
@@ -176,6 +179,11 @@ var OAuthAccessToken = NewOrgTable(domain.TableOAuthAccessToken,
 	SameTenant("client_id", domain.TableOAuthClient, "client_id"),
 	SameTenant("refresh_id", domain.TableOAuthRefreshToken, ColID),
 	syncReferenceOrgTrigger(),
+	// Verification happens before any tenant is known (a Go resource
+	// server, migration 0006): iam_verify_oauth_token names the token by
+	// its hash in app.oauth_token_hash for the query, and this policy
+	// admits that one row for reading. Nothing else: no write.
+	ExtraPolicy("oauth_access_token_verify", "SELECT", oauthTokenByHash, ""),
 
 	One("organization", domain.TableOrganization, ColOrganizationID),
 	One("oauthClient", domain.TableOAuthClient, "client_id"),

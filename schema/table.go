@@ -77,6 +77,12 @@ const SameTenantFunction = "iam_same_tenant"
 // the policies apikey_verify_* admit the row whose hash equals it.
 const APIKeyHashSetting = "app.apikey_hash"
 
+// OAuthTokenHashSetting is the per-transaction setting through which OAuth
+// access token verification (iam_verify_oauth_token, migration 0006) names
+// the one access token it may read without a tenant: the policy
+// oauth_access_token_verify admits the row whose stored hash equals it.
+const OAuthTokenHashSetting = "app.oauth_token_hash"
+
 // TenantPolicy is the name of the row level security policy of every
 // organization-scoped table.
 const TenantPolicy = "tenant_isolation"
