@@ -25,7 +25,7 @@ type oauthFixture struct {
 	now              time.Time
 }
 
-func newOAuthFixture(t *testing.T) oauthFixture {
+func newOAuthFixture(t testing.TB) oauthFixture {
 	t.Helper()
 	ctx := context.Background()
 	fx := oauthFixture{verifyFixture: newVerifyFixture(t), now: time.Now().Truncate(time.Millisecond)}
@@ -55,7 +55,7 @@ func clientParams(id string) domain.OAuthClientParams {
 
 // issue writes an opaque access token row of client c as Better Auth does
 // (the hash of the token) and returns the token.
-func (fx oauthFixture) issue(t *testing.T, c domain.OAuthClient, edit func(*domain.OAuthAccessTokenParams)) (string, domain.OAuthAccessToken) {
+func (fx oauthFixture) issue(t testing.TB, c domain.OAuthClient, edit func(*domain.OAuthAccessTokenParams)) (string, domain.OAuthAccessToken) {
 	t.Helper()
 	token := betterauth.OAuthTokenFormat{}.Generate()
 	uid, sid := fx.user.ID, fx.session.ID
@@ -73,7 +73,7 @@ func (fx oauthFixture) issue(t *testing.T, c domain.OAuthClient, edit func(*doma
 	return token, row
 }
 
-func (fx oauthFixture) verifier(t *testing.T, mutate ...func(*betterauth.TokenVerifierConfig)) *betterauth.TokenVerifier {
+func (fx oauthFixture) verifier(t testing.TB, mutate ...func(*betterauth.TokenVerifierConfig)) *betterauth.TokenVerifier {
 	t.Helper()
 	return newVerifier(t, nil, append([]func(*betterauth.TokenVerifierConfig){func(c *betterauth.TokenVerifierConfig) {
 		c.Store = fx.s
