@@ -96,69 +96,18 @@ type APIKeyState struct {
 	UpdatedAt           time.Time
 }
 
-// APIKeyOutcome is the result of verifying an API key.
-type APIKeyOutcome int
-
-// The outcomes of [EvaluateAPIKey], in the order Better Auth checks them.
-const (
-	// APIKeyValid: the key may be used; the updated row must be written.
-	APIKeyValid APIKeyOutcome = iota
-	// APIKeyDisabled: enabled is false (401 KEY_DISABLED). Nothing changes.
-	APIKeyDisabled
-	// APIKeyExpired: expiresAt has passed (401 KEY_EXPIRED). The row is deleted.
-	APIKeyExpired
-	// APIKeyUsageExceeded: no remaining uses (429 USAGE_EXCEEDED). The row is
-	// deleted when it can never be refilled.
-	APIKeyUsageExceeded
-	// APIKeyRateLimited: too many requests in the window (429 RATE_LIMITED).
-	APIKeyRateLimited
-)
-
-// Code is Better Auth's error code for the outcome ("" for APIKeyValid).
-func (o APIKeyOutcome) Code() string {
-	switch o {
-	case APIKeyDisabled:
-		return "KEY_DISABLED"
-	case APIKeyExpired:
-		return "KEY_EXPIRED"
-	case APIKeyUsageExceeded:
-		return "USAGE_EXCEEDED"
-	case APIKeyRateLimited:
-		return "RATE_LIMITED"
-	}
-	return ""
-}
-
-// HTTPStatus is the status Better Auth answers with for the outcome.
-func (o APIKeyOutcome) HTTPStatus() int {
-	switch o {
-	case APIKeyDisabled, APIKeyExpired:
-		return 401
-	case APIKeyUsageExceeded, APIKeyRateLimited:
-		return 429
-	}
-	return 200
-}
-
-// String implements fmt.Stringer.
-func (o APIKeyOutcome) String() string {
-	if o == APIKeyValid {
-		return "VALID"
-	}
-	return o.Code()
-}
-
 // APIKeyDecision is what verifying one presented key decides.
 type APIKeyDecision struct {
-	Outcome APIKeyOutcome
+	// Outcome is never store.APIKeyInvalid: the row was found.
+	Outcome store.APIKeyOutcome
 	// Delete: the row must be deleted (expired, or exhausted without refill).
 	Delete bool
 	// Write: the returned state differs from the input and must be written.
-	// It can be true with APIKeyRateLimited: Better Auth has already consumed
-	// the quota when the rate limit rejects the request.
+	// It can be true with store.APIKeyRateLimited: Better Auth has already
+	// consumed the quota when the rate limit rejects the request.
 	Write bool
-	// TryAgainIn is set for APIKeyRateLimited: the window minus the time since
-	// the last request, rounded up to a millisecond.
+	// TryAgainIn is set for store.APIKeyRateLimited: the window minus the
+	// time since the last request, rounded up to a millisecond.
 	TryAgainIn time.Duration
 }
 
@@ -185,18 +134,18 @@ func EvaluateAPIKey(row APIKeyState, now time.Time) (APIKeyDecision, APIKeyState
 // SQL with this function. These are the semantics of @better-auth/api-key
 // 1.7.5 (validateApiKey with database storage), applied in this order:
 //
-//  1. Enabled == false: APIKeyDisabled. Nothing changes. (NULL counts as
+//  1. Enabled == false: store.APIKeyDisabled. Nothing changes. (NULL counts as
 //     enabled.)
-//  2. ExpiresAt != nil and now > ExpiresAt: APIKeyExpired, Delete.
+//  2. ExpiresAt != nil and now > ExpiresAt: store.APIKeyExpired, Delete.
 //  3. (Permission checks come here in Better Auth; they need no state and are
 //     the caller's.)
-//  4. Remaining == 0 and RefillAmount == nil: APIKeyUsageExceeded, Delete.
+//  4. Remaining == 0 and RefillAmount == nil: store.APIKeyUsageExceeded, Delete.
 //  5. Quota, only when Remaining != nil:
 //     a. refill when RefillInterval and RefillAmount are both non-nil and
 //     non-zero and now - (LastRefillAt, or CreatedAt when nil) >
 //     RefillInterval: Remaining = RefillAmount - 1, LastRefillAt = now;
 //     b. otherwise, when Remaining > 0: Remaining = Remaining - 1;
-//     c. otherwise: APIKeyUsageExceeded. Nothing changes, no delete.
+//     c. otherwise: store.APIKeyUsageExceeded. Nothing changes, no delete.
 //  6. Rate limit, on the row after step 5 (whose changes stay written even
 //     when this step rejects, unless RefusedChangesNothing):
 //     a. policy RateLimitDisabled or RateLimitEnabled == false: only
@@ -206,13 +155,13 @@ func EvaluateAPIKey(row APIKeyState, now time.Time) (APIKeyDecision, APIKeyState
 //     d. since := now - LastRequest; since > window: RequestCount = 1,
 //     LastRequest = now (the window runs from the last request, not from a
 //     fixed start);
-//     e. RequestCount >= RateLimitMax: APIKeyRateLimited with
+//     e. RequestCount >= RateLimitMax: store.APIKeyRateLimited with
 //     TryAgainIn = window - since;
 //     f. since == window: as d (Better Auth's guarded increment misses and
 //     its retry, a moment later, resets);
 //     g. otherwise RequestCount = RequestCount + 1, LastRequest = now.
 //     A NULL RequestCount counts as 0.
-//  7. APIKeyValid: UpdatedAt = now.
+//  7. store.APIKeyValid: UpdatedAt = now.
 //
 // Times are compared in whole milliseconds (JavaScript Dates), so now and
 // the stored times are compared by their UnixMilli; the times Evaluate sets
@@ -226,13 +175,13 @@ func (p APIKeyPolicy) Evaluate(row APIKeyState, now time.Time) (APIKeyDecision, 
 	setInt := func(dst **int64, v int64) { *dst = &v }
 
 	if row.Enabled != nil && !*row.Enabled {
-		return APIKeyDecision{Outcome: APIKeyDisabled}, orig
+		return APIKeyDecision{Outcome: store.APIKeyDisabled}, orig
 	}
 	if row.ExpiresAt != nil && nowMs > ms(*row.ExpiresAt) {
-		return APIKeyDecision{Outcome: APIKeyExpired, Delete: true}, orig
+		return APIKeyDecision{Outcome: store.APIKeyExpired, Delete: true}, orig
 	}
 	if row.Remaining != nil && *row.Remaining == 0 && row.RefillAmount == nil {
-		return APIKeyDecision{Outcome: APIKeyUsageExceeded, Delete: true}, orig
+		return APIKeyDecision{Outcome: store.APIKeyUsageExceeded, Delete: true}, orig
 	}
 	quotaChanged := false
 	if row.Remaining != nil {
@@ -251,7 +200,7 @@ func (p APIKeyPolicy) Evaluate(row APIKeyState, now time.Time) (APIKeyDecision, 
 		}
 		if !refilled {
 			if *row.Remaining <= 0 {
-				return APIKeyDecision{Outcome: APIKeyUsageExceeded}, orig
+				return APIKeyDecision{Outcome: store.APIKeyUsageExceeded}, orig
 			}
 			setInt(&row.Remaining, *row.Remaining-1)
 		}
@@ -277,11 +226,11 @@ func (p APIKeyPolicy) Evaluate(row APIKeyState, now time.Time) (APIKeyDecision, 
 			setTime(&row.LastRequest)
 		case count >= *row.RateLimitMax:
 			if p.RefusedChangesNothing {
-				return APIKeyDecision{Outcome: APIKeyRateLimited,
+				return APIKeyDecision{Outcome: store.APIKeyRateLimited,
 					TryAgainIn: time.Duration(window-since) * time.Millisecond}, orig
 			}
 			return APIKeyDecision{
-				Outcome:    APIKeyRateLimited,
+				Outcome:    store.APIKeyRateLimited,
 				Write:      quotaChanged,
 				TryAgainIn: time.Duration(window-since) * time.Millisecond,
 			}, row
@@ -294,5 +243,5 @@ func (p APIKeyPolicy) Evaluate(row APIKeyState, now time.Time) (APIKeyDecision, 
 		}
 	}
 	row.UpdatedAt = now
-	return APIKeyDecision{Outcome: APIKeyValid, Write: true}, row
+	return APIKeyDecision{Outcome: store.APIKeyValid, Write: true}, row
 }

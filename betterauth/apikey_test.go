@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/beep/iam/betterauth"
+	"github.com/beep/iam/store"
 )
 
 func TestHashAPIKey_EqualsBetterAuthHasher(t *testing.T) {
@@ -94,7 +95,7 @@ func TestEvaluateAPIKey_ReproducesLiveVerification(t *testing.T) {
 	t.Parallel()
 	now := t0.Add(25 * time.Millisecond)
 	d, row := betterauth.EvaluateAPIKey(liveKey(), now)
-	require.Equal(t, betterauth.APIKeyDecision{Outcome: betterauth.APIKeyValid, Write: true}, d)
+	require.Equal(t, betterauth.APIKeyDecision{Outcome: store.APIKeyValid, Write: true}, d)
 	// Live: remaining 100 -> 99, requestCount 0 -> 1, lastRequest set.
 	require.Equal(t, int64(99), *row.Remaining)
 	require.Equal(t, int64(1), *row.RequestCount)
@@ -107,7 +108,7 @@ func TestEvaluateAPIKey_FollowsBetterAuthRules(t *testing.T) {
 	t.Parallel()
 	now := t0.Add(48 * time.Hour)
 	type want struct {
-		outcome      betterauth.APIKeyOutcome
+		outcome      store.APIKeyOutcome
 		del, write   bool
 		remaining    *int64
 		requestCount *int64
@@ -122,87 +123,87 @@ func TestEvaluateAPIKey_FollowsBetterAuthRules(t *testing.T) {
 		want   want
 	}{
 		{"disabled", func(r *betterauth.APIKeyState) { r.Enabled = ptr(false) },
-			betterauth.APIKeyPolicy{}, want{outcome: betterauth.APIKeyDisabled, remaining: ptr[int64](100), requestCount: ptr[int64](0)}},
+			betterauth.APIKeyPolicy{}, want{outcome: store.APIKeyDisabled, remaining: ptr[int64](100), requestCount: ptr[int64](0)}},
 		{"null enabled counts as enabled", func(r *betterauth.APIKeyState) { r.Enabled = nil; r.RefillAmount, r.RefillInterval = nil, nil },
-			betterauth.APIKeyPolicy{}, want{outcome: betterauth.APIKeyValid, write: true, remaining: ptr[int64](99), requestCount: ptr[int64](1), lastRequest: &now}},
+			betterauth.APIKeyPolicy{}, want{outcome: store.APIKeyValid, write: true, remaining: ptr[int64](99), requestCount: ptr[int64](1), lastRequest: &now}},
 		{"expired is deleted", func(r *betterauth.APIKeyState) { r.ExpiresAt = ptr(now.Add(-time.Millisecond)) },
-			betterauth.APIKeyPolicy{}, want{outcome: betterauth.APIKeyExpired, del: true, remaining: ptr[int64](100), requestCount: ptr[int64](0)}},
+			betterauth.APIKeyPolicy{}, want{outcome: store.APIKeyExpired, del: true, remaining: ptr[int64](100), requestCount: ptr[int64](0)}},
 		{"expiring this millisecond is still valid", func(r *betterauth.APIKeyState) {
 			r.ExpiresAt = ptr(now.Add(500 * time.Microsecond))
 			r.RefillAmount, r.RefillInterval = nil, nil
 		},
-			betterauth.APIKeyPolicy{}, want{outcome: betterauth.APIKeyValid, write: true, remaining: ptr[int64](99), requestCount: ptr[int64](1), lastRequest: &now}},
+			betterauth.APIKeyPolicy{}, want{outcome: store.APIKeyValid, write: true, remaining: ptr[int64](99), requestCount: ptr[int64](1), lastRequest: &now}},
 		{"exhausted without refill is deleted", func(r *betterauth.APIKeyState) { r.Remaining = ptr[int64](0); r.RefillAmount = nil },
-			betterauth.APIKeyPolicy{}, want{outcome: betterauth.APIKeyUsageExceeded, del: true, remaining: ptr[int64](0), requestCount: ptr[int64](0)}},
+			betterauth.APIKeyPolicy{}, want{outcome: store.APIKeyUsageExceeded, del: true, remaining: ptr[int64](0), requestCount: ptr[int64](0)}},
 		{"exhausted with refill not yet due is kept", func(r *betterauth.APIKeyState) {
 			r.Remaining = ptr[int64](0)
 			r.LastRefillAt = ptr(now.Add(-time.Hour))
 		},
-			betterauth.APIKeyPolicy{}, want{outcome: betterauth.APIKeyUsageExceeded, remaining: ptr[int64](0), requestCount: ptr[int64](0), lastRefillAt: ptr(now.Add(-time.Hour))}},
+			betterauth.APIKeyPolicy{}, want{outcome: store.APIKeyUsageExceeded, remaining: ptr[int64](0), requestCount: ptr[int64](0), lastRefillAt: ptr(now.Add(-time.Hour))}},
 		{"refill due resets remaining to amount-1", func(r *betterauth.APIKeyState) {
 			r.Remaining = ptr[int64](0)
 			r.LastRefillAt = ptr(now.Add(-time.Hour - time.Millisecond))
 		},
-			betterauth.APIKeyPolicy{}, want{outcome: betterauth.APIKeyValid, write: true, remaining: ptr[int64](99), requestCount: ptr[int64](1), lastRequest: &now, lastRefillAt: &now}},
+			betterauth.APIKeyPolicy{}, want{outcome: store.APIKeyValid, write: true, remaining: ptr[int64](99), requestCount: ptr[int64](1), lastRequest: &now, lastRefillAt: &now}},
 		{"refill measured from createdAt when never refilled", func(r *betterauth.APIKeyState) { r.Remaining = ptr[int64](3) },
-			betterauth.APIKeyPolicy{}, want{outcome: betterauth.APIKeyValid, write: true, remaining: ptr[int64](99), requestCount: ptr[int64](1), lastRequest: &now, lastRefillAt: &now}},
+			betterauth.APIKeyPolicy{}, want{outcome: store.APIKeyValid, write: true, remaining: ptr[int64](99), requestCount: ptr[int64](1), lastRequest: &now, lastRefillAt: &now}},
 		{"refill needs a non-zero interval", func(r *betterauth.APIKeyState) { r.Remaining = ptr[int64](3); r.RefillInterval = ptr[int64](0) },
-			betterauth.APIKeyPolicy{}, want{outcome: betterauth.APIKeyValid, write: true, remaining: ptr[int64](2), requestCount: ptr[int64](1), lastRequest: &now}},
+			betterauth.APIKeyPolicy{}, want{outcome: store.APIKeyValid, write: true, remaining: ptr[int64](2), requestCount: ptr[int64](1), lastRequest: &now}},
 		{"unlimited remaining is untouched", func(r *betterauth.APIKeyState) { r.Remaining = nil },
-			betterauth.APIKeyPolicy{}, want{outcome: betterauth.APIKeyValid, write: true, requestCount: ptr[int64](1), lastRequest: &now}},
+			betterauth.APIKeyPolicy{}, want{outcome: store.APIKeyValid, write: true, requestCount: ptr[int64](1), lastRequest: &now}},
 		{"rate limited consumes quota anyway", func(r *betterauth.APIKeyState) {
 			r.RefillAmount, r.RefillInterval = nil, nil
 			r.RequestCount = ptr[int64](10)
 			r.LastRequest = ptr(now.Add(-time.Hour))
-		}, betterauth.APIKeyPolicy{}, want{outcome: betterauth.APIKeyRateLimited, write: true, remaining: ptr[int64](99), requestCount: ptr[int64](10),
+		}, betterauth.APIKeyPolicy{}, want{outcome: store.APIKeyRateLimited, write: true, remaining: ptr[int64](99), requestCount: ptr[int64](10),
 			lastRequest: ptr(now.Add(-time.Hour)), tryAgainIn: 23 * time.Hour}},
 		{"rate limited without quota writes nothing", func(r *betterauth.APIKeyState) {
 			r.Remaining = nil
 			r.RequestCount = ptr[int64](10)
 			r.LastRequest = ptr(now.Add(-time.Hour))
-		}, betterauth.APIKeyPolicy{}, want{outcome: betterauth.APIKeyRateLimited, requestCount: ptr[int64](10),
+		}, betterauth.APIKeyPolicy{}, want{outcome: store.APIKeyRateLimited, requestCount: ptr[int64](10),
 			lastRequest: ptr(now.Add(-time.Hour)), tryAgainIn: 23 * time.Hour}},
 		{"window elapsed resets the count", func(r *betterauth.APIKeyState) {
 			r.Remaining = nil
 			r.RequestCount = ptr[int64](10)
 			r.LastRequest = ptr(now.Add(-24*time.Hour - time.Millisecond))
-		}, betterauth.APIKeyPolicy{}, want{outcome: betterauth.APIKeyValid, write: true, requestCount: ptr[int64](1), lastRequest: &now}},
+		}, betterauth.APIKeyPolicy{}, want{outcome: store.APIKeyValid, write: true, requestCount: ptr[int64](1), lastRequest: &now}},
 		{"at exactly the window a full count is still limited", func(r *betterauth.APIKeyState) {
 			r.Remaining = nil
 			r.RequestCount = ptr[int64](10)
 			r.LastRequest = ptr(now.Add(-24 * time.Hour))
-		}, betterauth.APIKeyPolicy{}, want{outcome: betterauth.APIKeyRateLimited, requestCount: ptr[int64](10), lastRequest: ptr(now.Add(-24 * time.Hour))}},
+		}, betterauth.APIKeyPolicy{}, want{outcome: store.APIKeyRateLimited, requestCount: ptr[int64](10), lastRequest: ptr(now.Add(-24 * time.Hour))}},
 		{"at exactly the window a partial count resets", func(r *betterauth.APIKeyState) {
 			r.Remaining = nil
 			r.RequestCount = ptr[int64](4)
 			r.LastRequest = ptr(now.Add(-24 * time.Hour))
-		}, betterauth.APIKeyPolicy{}, want{outcome: betterauth.APIKeyValid, write: true, requestCount: ptr[int64](1), lastRequest: &now}},
+		}, betterauth.APIKeyPolicy{}, want{outcome: store.APIKeyValid, write: true, requestCount: ptr[int64](1), lastRequest: &now}},
 		{"in window increments", func(r *betterauth.APIKeyState) {
 			r.Remaining = nil
 			r.RequestCount = ptr[int64](9)
 			r.LastRequest = ptr(now.Add(-time.Minute))
-		}, betterauth.APIKeyPolicy{}, want{outcome: betterauth.APIKeyValid, write: true, requestCount: ptr[int64](10), lastRequest: &now}},
+		}, betterauth.APIKeyPolicy{}, want{outcome: store.APIKeyValid, write: true, requestCount: ptr[int64](10), lastRequest: &now}},
 		{"null request count counts as zero", func(r *betterauth.APIKeyState) {
 			r.Remaining = nil
 			r.RequestCount = nil
 			r.LastRequest = ptr(now.Add(-time.Minute))
-		}, betterauth.APIKeyPolicy{}, want{outcome: betterauth.APIKeyValid, write: true, requestCount: ptr[int64](1), lastRequest: &now}},
+		}, betterauth.APIKeyPolicy{}, want{outcome: store.APIKeyValid, write: true, requestCount: ptr[int64](1), lastRequest: &now}},
 		{"row rate limit off only stamps lastRequest", func(r *betterauth.APIKeyState) {
 			r.Remaining = nil
 			r.RateLimitEnabled = ptr(false)
 			r.RequestCount = ptr[int64](10)
 			r.LastRequest = ptr(now.Add(-time.Minute))
-		}, betterauth.APIKeyPolicy{}, want{outcome: betterauth.APIKeyValid, write: true, requestCount: ptr[int64](10), lastRequest: &now}},
+		}, betterauth.APIKeyPolicy{}, want{outcome: store.APIKeyValid, write: true, requestCount: ptr[int64](10), lastRequest: &now}},
 		{"plugin rate limit off only stamps lastRequest", func(r *betterauth.APIKeyState) {
 			r.Remaining = nil
 			r.RequestCount = ptr[int64](10)
 			r.LastRequest = ptr(now.Add(-time.Minute))
-		}, betterauth.APIKeyPolicy{RateLimitDisabled: true}, want{outcome: betterauth.APIKeyValid, write: true, requestCount: ptr[int64](10), lastRequest: &now}},
+		}, betterauth.APIKeyPolicy{RateLimitDisabled: true}, want{outcome: store.APIKeyValid, write: true, requestCount: ptr[int64](10), lastRequest: &now}},
 		{"null window skips rate limiting entirely", func(r *betterauth.APIKeyState) {
 			r.Remaining = nil
 			r.RateLimitTimeWindow = nil
 			r.RequestCount = ptr[int64](10)
-		}, betterauth.APIKeyPolicy{}, want{outcome: betterauth.APIKeyValid, write: true, requestCount: ptr[int64](10)}},
+		}, betterauth.APIKeyPolicy{}, want{outcome: store.APIKeyValid, write: true, requestCount: ptr[int64](10)}},
 	}
 	for _, c := range cases {
 		row := liveKey()
@@ -216,7 +217,7 @@ func TestEvaluateAPIKey_FollowsBetterAuthRules(t *testing.T) {
 		require.Equal(t, c.want.requestCount, got.RequestCount, c.name)
 		require.Equal(t, c.want.lastRequest, got.LastRequest, c.name)
 		require.Equal(t, c.want.lastRefillAt, got.LastRefillAt, c.name)
-		if d.Outcome == betterauth.APIKeyValid {
+		if d.Outcome == store.APIKeyValid {
 			require.Equal(t, now, got.UpdatedAt, c.name)
 		} else {
 			require.Equal(t, t0, got.UpdatedAt, c.name)
@@ -232,7 +233,7 @@ func TestEvaluateAPIKey_RefusedChangesNothingPolicyKeepsQuota(t *testing.T) {
 	row.LastRequest = ptr(t0.Add(time.Minute))
 	now := t0.Add(time.Hour)
 	d, got := betterauth.APIKeyPolicy{RefusedChangesNothing: true}.Evaluate(row, now)
-	require.Equal(t, betterauth.APIKeyDecision{Outcome: betterauth.APIKeyRateLimited, TryAgainIn: 23*time.Hour + time.Minute}, d)
+	require.Equal(t, betterauth.APIKeyDecision{Outcome: store.APIKeyRateLimited, TryAgainIn: 23*time.Hour + time.Minute}, d)
 	require.Equal(t, row, got)
 }
 
@@ -245,23 +246,14 @@ func TestEvaluateAPIKey_RateLimitAllowsExactlyMaxPerWindow(t *testing.T) {
 		now := t0.Add(time.Duration(i) * time.Minute)
 		var d betterauth.APIKeyDecision
 		d, row = betterauth.EvaluateAPIKey(row, now)
-		if d.Outcome == betterauth.APIKeyValid {
+		if d.Outcome == store.APIKeyValid {
 			allowed++
 		}
 	}
 	require.Equal(t, 10, allowed)
 	// The window runs from the last accepted request (t0+9m).
 	d, _ := betterauth.EvaluateAPIKey(row, t0.Add(9*time.Minute+24*time.Hour))
-	require.Equal(t, betterauth.APIKeyRateLimited, d.Outcome)
+	require.Equal(t, store.APIKeyRateLimited, d.Outcome)
 	d, _ = betterauth.EvaluateAPIKey(row, t0.Add(9*time.Minute+24*time.Hour+time.Millisecond))
-	require.Equal(t, betterauth.APIKeyValid, d.Outcome)
-}
-
-func TestAPIKeyOutcome_CodesAndStatuses(t *testing.T) {
-	t.Parallel()
-	require.Equal(t, "KEY_EXPIRED", betterauth.APIKeyExpired.Code())
-	require.Equal(t, 429, betterauth.APIKeyRateLimited.HTTPStatus())
-	require.Equal(t, 401, betterauth.APIKeyDisabled.HTTPStatus())
-	require.Equal(t, "VALID", betterauth.APIKeyValid.String())
-	require.Equal(t, 200, betterauth.APIKeyValid.HTTPStatus())
+	require.Equal(t, store.APIKeyValid, d.Outcome)
 }

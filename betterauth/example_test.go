@@ -136,10 +136,10 @@ func ExampleEvaluateAPIKey() {
 	expired := created
 	row.ExpiresAt = &expired
 	d, _ = betterauth.EvaluateAPIKey(row, created.Add(time.Hour))
-	fmt.Println(d.Outcome, d.Outcome.HTTPStatus(), "delete:", d.Delete)
+	fmt.Println(d.Outcome, d.Outcome.Code(), d.Outcome.HTTPStatus(), "delete:", d.Delete)
 	// Output:
-	// VALID true 99 1
-	// KEY_EXPIRED 401 delete: true
+	// valid true 99 1
+	// expired KEY_EXPIRED 401 delete: true
 }
 
 func ExampleAuth_DecryptTOTPSecret() {

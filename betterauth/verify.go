@@ -47,20 +47,9 @@ func (e *APIKeyRefusedError) Error() string {
 // Is makes errors.Is(err, ErrAPIKeyRefused) true.
 func (e *APIKeyRefusedError) Is(target error) bool { return target == ErrAPIKeyRefused }
 
-// Code is Better Auth's error code for the refusal (KEY_DISABLED, ...).
-func (e *APIKeyRefusedError) Code() string {
-	switch e.Outcome {
-	case store.APIKeyDisabled:
-		return "KEY_DISABLED"
-	case store.APIKeyExpired:
-		return "KEY_EXPIRED"
-	case store.APIKeyUsageExceeded:
-		return "USAGE_EXCEEDED"
-	case store.APIKeyRateLimited:
-		return "RATE_LIMITED"
-	}
-	return "INVALID_API_KEY"
-}
+// Code is Better Auth's error code for the refusal (KEY_DISABLED, ...):
+// e.Outcome.Code().
+func (e *APIKeyRefusedError) Code() string { return e.Outcome.Code() }
 
 // VerifyAPIKey verifies a presented API key with Better Auth's semantics:
 // a malformed key (format: prefix, length, letters) is refused before any

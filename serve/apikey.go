@@ -81,7 +81,7 @@ func (s *Server) verifyAPIKey(w http.ResponseWriter, r *http.Request) result {
 		return result{status: writeValidation(w, http.StatusBadRequest, err), outcome: outcomeBadRequest}
 	}
 	if req.key == "" || len(req.key) > maxAPIKeyLen {
-		return s.verifyAnswer(w, nil, "INVALID_API_KEY", "Invalid API key.", 0)
+		return s.verifyAnswer(w, nil, store.APIKeyInvalid.Code(), store.APIKeyInvalid.Message(), 0)
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
 	defer cancel()
@@ -92,10 +92,9 @@ func (s *Server) verifyAPIKey(w http.ResponseWriter, r *http.Request) result {
 	switch v.Outcome {
 	case store.APIKeyValid:
 	case store.APIKeyInvalid:
-		return s.verifyAnswer(w, nil, "INVALID_API_KEY", "Invalid API key.", 0)
+		return s.verifyAnswer(w, nil, store.APIKeyInvalid.Code(), store.APIKeyInvalid.Message(), 0)
 	default:
-		d := keyRefusals[v.Outcome]
-		res := s.verifyAnswer(w, nil, d.code, d.message, v.TryAgainIn.Milliseconds())
+		res := s.verifyAnswer(w, nil, v.Outcome.Code(), v.Outcome.Message(), v.TryAgainIn.Milliseconds())
 		res.outcome = outcomeKeyRefused
 		return res
 	}

@@ -67,18 +67,15 @@ type denial struct {
 var (
 	denyNoCredentials = denial{outcome: outcomeNoCredentials, status: http.StatusUnauthorized, code: "UNAUTHORIZED", message: "no session cookie, bearer token or API key"}
 	denyBadSession    = denial{outcome: outcomeInvalid, status: http.StatusUnauthorized, code: "INVALID_SESSION", message: "the session is invalid, expired or revoked"}
-	denyBadAPIKey     = denial{outcome: outcomeInvalid, status: http.StatusUnauthorized, code: "INVALID_API_KEY", message: "Invalid API key."}
+	denyBadAPIKey     = keyDenial(store.APIKeyInvalid, outcomeInvalid, http.StatusUnauthorized)
 	denyBanned        = denial{outcome: outcomeForbidden, status: http.StatusForbidden, code: "USER_BANNED", message: "the user is banned or deleted"}
 	denyUnavailable   = denial{outcome: outcomeError, status: http.StatusServiceUnavailable, code: "UNAVAILABLE", message: "the identity database did not answer"}
 )
 
-// keyRefusals are Better Auth's codes and messages for a key that exists
-// but is refused (@better-auth/api-key's error codes).
-var keyRefusals = map[store.APIKeyOutcome]denial{
-	store.APIKeyDisabled:      {code: "KEY_DISABLED", message: "API Key is disabled"},
-	store.APIKeyExpired:       {code: "KEY_EXPIRED", message: "API Key has expired"},
-	store.APIKeyUsageExceeded: {code: "USAGE_EXCEEDED", message: "API Key has reached its usage limit"},
-	store.APIKeyRateLimited:   {code: "RATE_LIMITED", message: "Rate limit exceeded."},
+// keyDenial is the denial of a key refused with outcome o, with Better
+// Auth's code and message (store.APIKeyOutcome's mapping).
+func keyDenial(o store.APIKeyOutcome, outcome string, status int) denial {
+	return denial{outcome: outcome, status: status, code: o.Code(), message: o.Message()}
 }
 
 // authenticate finds and checks the request's credentials: an API key
@@ -149,8 +146,7 @@ func (s *Server) authenticateKey(ctx context.Context, key string) (identity, *de
 	case store.APIKeyInvalid:
 		return identity{}, &denyBadAPIKey
 	default:
-		d := keyRefusals[v.Outcome]
-		d.outcome, d.status = outcomeKeyRefused, http.StatusForbidden
+		d := keyDenial(v.Outcome, outcomeKeyRefused, http.StatusForbidden)
 		return identity{}, &d
 	}
 	k := v.Key

@@ -191,3 +191,26 @@ func TestVerifyAPIKey_IgnoresTheCallersSearchPath(t *testing.T) {
 	require.NoError(t, tx.QueryRow(ctx, "SELECT (SELECT array_to_string(proconfig, ',') FROM pg_proc WHERE proname = 'iam_verify_api_key')").Scan(&setting))
 	require.Nil(t, setting, "the function carries no SET clause")
 }
+
+// TestAPIKeyOutcome_BetterAuthAnswers pins the one mapping of outcomes to
+// @better-auth/api-key's codes, messages (API_KEY_ERROR_CODES) and the
+// statuses validateApiKey throws.
+func TestAPIKeyOutcome_BetterAuthAnswers(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		o             store.APIKeyOutcome
+		code, message string
+		status        int
+	}{
+		{store.APIKeyValid, "", "", 200},
+		{store.APIKeyInvalid, "INVALID_API_KEY", "Invalid API key.", 401},
+		{store.APIKeyDisabled, "KEY_DISABLED", "API Key is disabled", 401},
+		{store.APIKeyExpired, "KEY_EXPIRED", "API Key has expired", 401},
+		{store.APIKeyUsageExceeded, "USAGE_EXCEEDED", "API Key has reached its usage limit", 429},
+		{store.APIKeyRateLimited, "RATE_LIMITED", "Rate limit exceeded.", 429},
+	} {
+		require.Equal(t, c.code, c.o.Code(), c.o)
+		require.Equal(t, c.message, c.o.Message(), c.o)
+		require.Equal(t, c.status, c.o.HTTPStatus(), c.o)
+	}
+}

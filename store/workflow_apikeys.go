@@ -99,10 +99,14 @@ func createUserAPIKey(ctx context.Context, s *Store, db DB, user domain.UserID, 
 	return CreatedAPIKey{Plain: plain, Key: stored}, err
 }
 
-// APIKeyOutcome is the result of verifying an API key.
+// APIKeyOutcome is the result of verifying an API key. Its values are the
+// outcomes iam_verify_api_key returns; betterauth.APIKeyPolicy.Evaluate, the
+// pure reference of the same rules, returns them too. Code, Message and
+// HTTPStatus are the one mapping to Better Auth's answers.
 type APIKeyOutcome string
 
-// API key verification outcomes (Better Auth's error codes in brackets).
+// API key verification outcomes, in the order Better Auth checks them
+// (Better Auth's error codes in brackets).
 const (
 	APIKeyValid         APIKeyOutcome = "valid"
 	APIKeyInvalid       APIKeyOutcome = "invalid"        // no such key [INVALID_API_KEY]
@@ -111,6 +115,40 @@ const (
 	APIKeyUsageExceeded APIKeyOutcome = "usage_exceeded" // remaining is 0 [USAGE_EXCEEDED]
 	APIKeyRateLimited   APIKeyOutcome = "rate_limited"   // see TryAgainIn [RATE_LIMITED]
 )
+
+// apiKeyAnswers are @better-auth/api-key's error codes, messages and
+// statuses (validateApiKey) for each refusal.
+var apiKeyAnswers = map[APIKeyOutcome]struct {
+	code, message string
+	status        int
+}{
+	APIKeyInvalid:       {"INVALID_API_KEY", "Invalid API key.", 401},
+	APIKeyDisabled:      {"KEY_DISABLED", "API Key is disabled", 401},
+	APIKeyExpired:       {"KEY_EXPIRED", "API Key has expired", 401},
+	APIKeyUsageExceeded: {"USAGE_EXCEEDED", "API Key has reached its usage limit", 429},
+	APIKeyRateLimited:   {"RATE_LIMITED", "Rate limit exceeded.", 429},
+}
+
+// Code is Better Auth's error code for the outcome: INVALID_API_KEY,
+// KEY_DISABLED, KEY_EXPIRED, USAGE_EXCEEDED or RATE_LIMITED; "" for
+// APIKeyValid.
+func (o APIKeyOutcome) Code() string { return apiKeyAnswers[o].code }
+
+// Message is Better Auth's error message for the outcome ("" for
+// APIKeyValid).
+func (o APIKeyOutcome) Message() string { return apiKeyAnswers[o].message }
+
+// HTTPStatus is the status of the error Better Auth's validateApiKey throws
+// for the outcome, which its x-api-key session hook answers with: 401 for an
+// invalid, disabled or expired key, 429 for a used up or rate-limited one;
+// 200 for APIKeyValid. (POST /api-key/verify answers 200 either way, with
+// Code and Message in its body.)
+func (o APIKeyOutcome) HTTPStatus() int {
+	if o == APIKeyValid {
+		return 200
+	}
+	return apiKeyAnswers[o].status
+}
 
 // APIKeyVerification is the decision on one presented API key.
 type APIKeyVerification struct {
