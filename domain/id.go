@@ -38,9 +38,18 @@ func NewID[E Entity]() ID[E] {
 	return ID[E]{s: e.TableName() + IDSeparator + u.String()}
 }
 
+// ForeignIDAccepter is implemented by an entity whose table also holds ids
+// Better Auth writes in a form of its own (Verification: the ids of
+// reserveVerificationValue). ParseID accepts such an id as it is.
+type ForeignIDAccepter interface {
+	AcceptsForeignID(s string) bool
+}
+
 // ParseID parses "<table>__<uuid>" for entity E. Any valid UUID version is
 // accepted (ids written by other tools need not be v7). The error says which
-// part is wrong: the table prefix, the separator or the UUID.
+// part is wrong: the table prefix, the separator or the UUID. An entity
+// that implements ForeignIDAccepter also accepts the ids it admits (their
+// UUID is uuid.Nil).
 func ParseID[E Entity](s string) (ID[E], error) {
 	var e E
 	table := e.TableName()
@@ -49,6 +58,9 @@ func ParseID[E Entity](s string) (ID[E], error) {
 	}
 	rest, ok := strings.CutPrefix(s, table)
 	if !ok {
+		if f, isF := any(e).(ForeignIDAccepter); isF && f.AcceptsForeignID(s) {
+			return ID[E]{s: s}, nil
+		}
 		got, _, _ := strings.Cut(s, IDSeparator)
 		return ID[E]{}, &IDError{Table: table, Input: s, Part: "prefix",
 			Problem: fmt.Sprintf("is %q, want %q", truncate(got, 40), table)}

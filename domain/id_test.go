@@ -79,3 +79,31 @@ func TestID_ScanValidatesAndValueMapsZeroToNull(t *testing.T) {
 	require.NoError(t, id.Scan([]byte("shared_user__0190f3c2-7b1a-7cc2-9f00-000000000000")))
 	require.Equal(t, "shared_user__0190f3c2-7b1a-7cc2-9f00-000000000000", id.String())
 }
+
+// TestParseID_VerificationAdmitsBetterAuthsReservationIDs: the 43-character
+// base64url ids of reserveVerificationValue parse as verification ids (and
+// scan from the database), and as no other entity's.
+func TestParseID_VerificationAdmitsBetterAuthsReservationIDs(t *testing.T) {
+	t.Parallel()
+	const res = "q3Jw5ZsXcGkq3Jw5ZsXcGkq3Jw5ZsXcGkq3Jw5ZsXcG" // 43 base64url characters
+	id, err := domain.ParseID[domain.Verification](res)
+	if err != nil || id.String() != res {
+		t.Fatalf("ParseID[Verification](%q) = %v, %v", res, id, err)
+	}
+	var scanned domain.ID[domain.Verification]
+	if err := scanned.Scan(res); err != nil || scanned != id {
+		t.Fatalf("Scan: %v, %v", scanned, err)
+	}
+	if _, err := domain.ParseID[domain.User](res); err == nil {
+		t.Fatal("a user id must be a typed id")
+	}
+	for _, bad := range []string{res[:42], res + "A", res[:42] + "=", res[:42] + "."} {
+		if _, err := domain.ParseID[domain.Verification](bad); err == nil {
+			t.Fatalf("ParseID[Verification](%q) accepted", bad)
+		}
+	}
+	typed := domain.NewID[domain.Verification]()
+	if got, err := domain.ParseID[domain.Verification](typed.String()); err != nil || got != typed {
+		t.Fatalf("a typed verification id: %v, %v", got, err)
+	}
+}

@@ -94,8 +94,9 @@ func Draft(s *schema.Schema, r *Report) (up, down string) {
 			case Changed:
 				u = append(u, fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", x.Table, x.Name),
 					fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s);", x.Table, x.Name, x.Want))
-				d = append(d, fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", x.Table, x.Name),
-					fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s);", x.Table, x.Name, x.Got))
+				// d is reversed at the end: the drop must come out first.
+				d = append(d, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s);", x.Table, x.Name, x.Got),
+					fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", x.Table, x.Name))
 			case Unexpected:
 				u = append(u, fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", x.Table, x.Name))
 				d = append(d, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s);", x.Table, x.Name, x.Got))
@@ -107,7 +108,7 @@ func Draft(s *schema.Schema, r *Report) (up, down string) {
 				d = append(d, fmt.Sprintf("DROP TRIGGER %s ON %s;", x.Name, x.Table))
 			case Changed:
 				u = append(u, fmt.Sprintf("DROP TRIGGER %s ON %s;", x.Name, x.Table), x.Want+";")
-				d = append(d, fmt.Sprintf("DROP TRIGGER %s ON %s;", x.Name, x.Table), x.Got+";")
+				d = append(d, x.Got+";", fmt.Sprintf("DROP TRIGGER %s ON %s;", x.Name, x.Table))
 			case Unexpected:
 				u = append(u, fmt.Sprintf("DROP TRIGGER %s ON %s;", x.Name, x.Table))
 				d = append(d, x.Got+";")

@@ -14,7 +14,7 @@ import (
 
 // TestDraft_TakesTheMigratedDatabaseToTheDeclarationsAndBack: change the
 // declarations (two columns, one of them NOT NULL without a default, an
-// index, a check, a policy), draft the next migration from the Check of a
+// index, a check, a changed check, a policy), draft the next migration from the Check of a
 // database that went through every migration, apply its up file: the
 // database checks clean against the new declarations; apply its down file:
 // clean against the old ones.
@@ -31,6 +31,11 @@ func TestDraft_TakesTheMigratedDatabaseToTheDeclarationsAndBack(t *testing.T) {
 		schema.Idx("user_nickname_idx", "nickname"),
 		schema.Chk("user_login_count_check", "(login_count >= 0)"),
 	)
+	for _, c := range user.Checks {
+		if c.Name == "shared_user_version_check" {
+			c.Expr = "version >= 0" // a changed check: the down file must drop before it adds back
+		}
+	}
 	org := next.Table(domain.TableOrganization)
 	org.Add(schema.ExtraPolicy("organization_draft", "SELECT", "(name <> ''::text)", ""))
 

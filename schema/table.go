@@ -518,6 +518,22 @@ func (d derivedPart) addTo(t *Table) {
 	c.DerivedBy(d.how)
 }
 
+// AlsoIDs widens the typed-id check of a table to admit, besides typed
+// ids, the ids Better Auth writes itself in one flow (forceAllowId) that
+// match rule, a regular expression; why says which flow. The column
+// default still makes a typed id, and domain.ParseID accepts the other
+// form only for an entity that says so (domain.ForeignIDAccepter).
+func (t *Table) AlsoIDs(rule, why string) *Table {
+	name := t.Name + "_id_check"
+	for _, c := range t.Checks {
+		if c.Name == name {
+			c.Expr = fmt.Sprintf("(%s) OR (id ~ %s::text)", c.Expr, quoteLiteral(rule))
+		}
+	}
+	t.Column(ColID).Describe("public id: a typed id, or written by Better Auth: " + why)
+	return t
+}
+
 // ForeignIDs drops the typed-id check of a table whose ids Better Auth
 // writes itself (forceAllowId) in a form of its own; why says what it
 // writes. The column default still makes a typed id when a writer leaves

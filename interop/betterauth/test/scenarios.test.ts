@@ -170,6 +170,27 @@ describe("email and password", () => {
     assert.equal((await rows(`select id from iam_verification where identifier = $1`, ["sign-in-otp-" + e])).length, 0, "the OTP is consumed");
   });
 
+  test("e-mail OTP sign-in of an existing unverified user: Better Auth's reservation row fits iam_verification (migration 0007)", async () => {
+    // revokeUnprovenAccountAccess reserves a lock through reserveVerificationValue,
+    // whose row id is base64url(SHA-256("reserve:" + identifier)): before 0007 the
+    // typed-id check refused it and this sign-in failed.
+    const u = await user("unverified");
+    assert.equal((await row(`select email_verified from shared_user where id = $1`, [u.userId])).email_verified, false);
+    await auth.api.sendVerificationOTP({ body: { email: u.email, type: "sign-in" } });
+    const r: any = await auth.api.signInEmailOTP({ body: { email: u.email, otp: sentTokens.get("otp-sign-in:" + u.email)! } });
+    assert.equal(r.user.id, u.userId);
+    assert.equal((await row(`select email_verified from shared_user where id = $1`, [u.userId])).email_verified, true);
+    // The reservation itself: once, then refused while it lasts (the id's uniqueness).
+    const ctx: any = await auth.$context;
+    const identifier = "interop-reservation-" + u.userId;
+    const reserve = () => ctx.internalAdapter.reserveVerificationValue({ identifier, value: "v", expiresAt: new Date(Date.now() + 60_000) });
+    assert.equal(await reserve(), true);
+    assert.equal(await reserve(), false, "a second reservation of the same identifier is refused");
+    const v = await row(`select id from iam_verification where identifier = $1`, [identifier]);
+    assert.match(v.id, /^[A-Za-z0-9_-]{43}$/);
+    await ctx.internalAdapter.deleteVerificationByIdentifier(identifier);
+  });
+
   test("sign-out deletes the session row", async () => {
     const r = await auth.api.signInEmail({ body: { email: users.alice.email, password }, returnHeaders: true });
     const token = (r.response as any).token;
