@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/beep/iam/internal/baformat"
 	"github.com/beep/iam/store"
 )
 
@@ -11,10 +12,10 @@ import (
 const (
 	// DefaultAPIKeyLength is the number of random letters after the prefix
 	// (defaultKeyLength).
-	DefaultAPIKeyLength = 64
+	DefaultAPIKeyLength = baformat.APIKeyLength
 	// APIKeyStartLength is how many leading characters of the full key,
 	// prefix included, Better Auth stores in the start column.
-	APIKeyStartLength = 6
+	APIKeyStartLength = baformat.APIKeyStartLength
 	// DefaultRateLimitTimeWindow is the default rateLimitTimeWindow (1 day).
 	DefaultRateLimitTimeWindow = 24 * time.Hour
 	// DefaultRateLimitMax is the default rateLimitMax.
@@ -27,21 +28,16 @@ const (
 // [a-zA-Z] from crypto/rand, as Better Auth generates keys. Store
 // HashAPIKey(key) and APIKeyStart(key); show key to its owner once. It is the
 // store's generator (store.CreateAPIKey uses it too): one implementation.
-func GenerateAPIKey(prefix string) string { return store.GenerateAPIKey(prefix) }
+func GenerateAPIKey(prefix string) string { return baformat.APIKey(prefix) }
 
 // HashAPIKey returns what Better Auth stores in apikey.key for a full key
 // (prefix included): base64url without padding of SHA-256 of its UTF-8 bytes,
 // 43 characters. Keys are looked up by this hash. It is store.HashAPIKey.
-func HashAPIKey(key string) string { return store.HashAPIKey(key) }
+func HashAPIKey(key string) string { return baformat.Hash(key) }
 
 // APIKeyStart returns what Better Auth stores in apikey.start: the first
 // APIKeyStartLength characters of the full key, prefix included.
-func APIKeyStart(key string) string {
-	if len(key) <= APIKeyStartLength {
-		return key
-	}
-	return key[:APIKeyStartLength]
-}
+func APIKeyStart(key string) string { return baformat.APIKeyStart(key) }
 
 // APIKeyFormat describes the keys one Better Auth api-key configuration
 // generates, to reject a malformed presented key before any database lookup.

@@ -2,8 +2,6 @@ package migrate_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"strings"
 	"sync"
@@ -13,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/require"
 
+	"github.com/beep/iam/internal/baformat"
 	"github.com/beep/iam/migrate"
 	"github.com/beep/iam/schema"
 )
@@ -22,10 +21,7 @@ const oauthVersion = 5
 
 // hashed is Better Auth 1.7's stored form of a token or client secret
 // (storeTokens / storeClientSecret "hashed"): base64url_nopad(SHA-256).
-func hashed(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return base64.RawURLEncoding.EncodeToString(sum[:])
-}
+func hashed(s string) string { return baformat.Hash(s) }
 
 // noticeConn connects to url as the superuser and records the NOTICEs the
 // server sends (the migrations' counts).

@@ -2,14 +2,12 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"reflect"
 	"strings"
 	"time"
 
 	"github.com/beep/iam/domain"
+	"github.com/beep/iam/internal/baformat"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -39,7 +37,7 @@ type CreatedAPIKey struct {
 
 func (r APIKeyRequest) params(reference string) (domain.APIKeyParams, domain.Secret) {
 	plain := GenerateAPIKey(r.Prefix)
-	start := plain[:min(6, len(plain))]
+	start := baformat.APIKeyStart(plain)
 	p := domain.APIKeyParams{
 		ConfigID: r.ConfigID, Name: r.Name, Start: &start, ReferenceID: reference,
 		Key: domain.NewSecret(HashAPIKey(plain)), RefillInterval: r.RefillInterval, RefillAmount: r.RefillAmount,
@@ -205,36 +203,12 @@ func (s *Store) VerifyAPIKey(ctx context.Context, hash string, configID string) 
 
 // HashAPIKey returns what Better Auth stores in iam_apikey.key for the plain
 // key: base64url without padding of SHA-256 of the key's UTF-8 bytes.
-func HashAPIKey(plain string) string {
-	sum := sha256.Sum256([]byte(plain))
-	return base64.RawURLEncoding.EncodeToString(sum[:])
-}
-
-const apiKeyLetters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+func HashAPIKey(plain string) string { return baformat.Hash(plain) }
 
 // APIKeyLength is the number of random letters in a generated key (Better
 // Auth's defaultKeyLength).
-const APIKeyLength = 64
+const APIKeyLength = baformat.APIKeyLength
 
 // GenerateAPIKey returns prefix followed by APIKeyLength random letters
 // [a-zA-Z], Better Auth's key format, from crypto/rand.
-func GenerateAPIKey(prefix string) string {
-	b := make([]byte, APIKeyLength)
-	// rand.Text is base32; Better Auth keys are letters only, so draw bytes
-	// and reject those that would bias the alphabet (256 % 52 != 0).
-	buf := make([]byte, 128)
-	for i := 0; i < len(b); {
-		_, _ = rand.Read(buf)
-		for _, c := range buf {
-			if c >= 208 { // 208 = 4*52: keep the distribution uniform
-				continue
-			}
-			b[i] = apiKeyLetters[int(c)%52]
-			i++
-			if i == len(b) {
-				break
-			}
-		}
-	}
-	return prefix + string(b)
-}
+func GenerateAPIKey(prefix string) string { return baformat.APIKey(prefix) }

@@ -2,35 +2,11 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"time"
 
 	"github.com/beep/iam/domain"
+	"github.com/beep/iam/internal/baformat"
 )
-
-// sessionTokenAlphabet is Better Auth's generateId alphabet.
-const sessionTokenAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-
-// newSessionToken returns a 32-character [A-Za-z0-9] token, the format
-// Better Auth stores in shared_session.token.
-func newSessionToken() string {
-	out := make([]byte, 32)
-	buf := make([]byte, 64)
-	for i := 0; i < len(out); {
-		_, _ = rand.Read(buf)
-		for _, c := range buf {
-			if c >= 248 { // 4*62: keep the distribution uniform
-				continue
-			}
-			out[i] = sessionTokenAlphabet[int(c)%62]
-			i++
-			if i == len(out) {
-				break
-			}
-		}
-	}
-	return string(out)
-}
 
 // The session workflows below that are one statement run on the pool
 // without a transaction of their own (no BEGIN/COMMIT on the sign-in
@@ -52,7 +28,7 @@ func (tx *Tx) CreateSession(ctx context.Context, user domain.UserID, ttl time.Du
 func createSession(ctx context.Context, sessions SessionRepo, user domain.UserID, ttl time.Duration, ip, userAgent string) (domain.Session, error) {
 	p := domain.SessionParams{
 		ExpiresAt: time.Now().Add(ttl),
-		Token:     domain.NewSecret(newSessionToken()),
+		Token:     domain.NewSecret(baformat.SessionToken()),
 		UserID:    user,
 	}
 	if ip != "" {

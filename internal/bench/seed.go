@@ -2,14 +2,12 @@ package bench
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/beep/iam/domain"
-	"github.com/beep/iam/store"
+	"github.com/beep/iam/internal/baformat"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -143,7 +141,7 @@ func Seed(ctx context.Context, url string, cfg SeedConfig) (*Dataset, error) {
 	sessions := make([][]any, cfg.Users)
 	expires := now.Add(7 * 24 * time.Hour)
 	for i := range sessions {
-		ds.Tokens[i] = sessionToken()
+		ds.Tokens[i] = baformat.SessionToken()
 		sessions[i] = []any{domain.NewID[domain.Session]().String(), expires, ds.Tokens[i], "127.0.0.1", "iam-bench", ds.Users[i].String(), ds.LargeOrg.String(), "bench"}
 	}
 	if err := copyRows(ctx, conn, bar, "shared_session", []string{"id", "expires_at", "token", "ip_address", "user_agent", "user_id", "active_organization_id", "source"}, sessions); err != nil {
@@ -154,10 +152,10 @@ func Seed(ctx context.Context, url string, cfg SeedConfig) (*Dataset, error) {
 	keys := make([][]any, cfg.APIKeys)
 	ds.APIKeys = make([]string, cfg.APIKeys)
 	for i := range keys {
-		plain := store.GenerateAPIKey(APIKeyPrefix)
+		plain := baformat.APIKey(APIKeyPrefix)
 		ds.APIKeys[i] = plain
 		uid := ds.Users[i].String()
-		keys[i] = []any{domain.NewID[domain.APIKey]().String(), fmt.Sprintf("bench %d", i), plain[:6], APIKeyPrefix, store.HashAPIKey(plain), uid, uid, false, "bench"}
+		keys[i] = []any{domain.NewID[domain.APIKey]().String(), fmt.Sprintf("bench %d", i), baformat.APIKeyStart(plain), APIKeyPrefix, baformat.Hash(plain), uid, uid, false, "bench"}
 	}
 	if err := copyRows(ctx, conn, bar, "iam_apikey", []string{"id", "name", "start", "prefix", "key", "reference_id", "user_id", "rate_limit_enabled", "source"}, keys); err != nil {
 		return nil, err
@@ -193,21 +191,4 @@ func copyRows(ctx context.Context, conn *pgx.Conn, bar *progress, table string, 
 		bar.add(int64(end - start))
 	}
 	return nil
-}
-
-const tokenAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-
-// sessionToken returns 32 random [A-Za-z0-9], Better Auth's session token format.
-func sessionToken() string {
-	var b strings.Builder
-	buf := make([]byte, 64)
-	for b.Len() < 32 {
-		_, _ = rand.Read(buf)
-		for _, c := range buf {
-			if c < 248 && b.Len() < 32 { // 248 = 4*62: uniform
-				b.WriteByte(tokenAlphabet[int(c)%62])
-			}
-		}
-	}
-	return b.String()
 }
