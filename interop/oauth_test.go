@@ -175,7 +175,9 @@ func testOAuthProvider(t *testing.T, project string) {
 			v.refuse("an opaque token never issued", anyAudience, betterauth.OAuthTokenFormat{}.Generate(), betterauth.ErrUnknownToken, "known_token")
 			// A server of one organization: Better Auth's dynamically registered
 			// clients belong to no organization, so such a server refuses them.
-			onlyOrg := newVerifier(func(c *betterauth.TokenVerifierConfig) { c.Organization = "shared_organization__0199aaaa-0000-7000-8000-000000000000" })
+			onlyOrg := newVerifier(func(c *betterauth.TokenVerifierConfig) {
+				c.Organization = "shared_organization__0199aaaa-0000-7000-8000-000000000000"
+			})
 			v.refuse("the JWT at a server of one organization", onlyOrg, tok.JWT, betterauth.ErrWrongOrganization, "configured_organization")
 			return map[string]any{"accepted": len(v.failures) == 0, "why": v.failures}
 		},
