@@ -37,7 +37,7 @@ func (r UserAPIKeyRepo) ListByUser(ctx context.Context, user domain.UserID, page
 
 // SetEnabled enables or disables the user-owned key with id.
 func (r UserAPIKeyRepo) SetEnabled(ctx context.Context, id domain.APIKeyID, enabled bool) error {
-	tag, err := r.db.Exec(ctx, "UPDATE iam_apikey SET enabled = $2 WHERE id = $1 AND organization_id IS NULL", id.String(), enabled)
+	tag, err := r.db.Exec(ctx, "UPDATE "+domain.TableAPIKey+" SET enabled = $2 WHERE id = $1 AND organization_id IS NULL", id.String(), enabled)
 	if err != nil {
 		return wrap(err, domain.TableAPIKey, "set enabled", id.String())
 	}
@@ -50,7 +50,7 @@ func (r UserAPIKeyRepo) SetEnabled(ctx context.Context, id domain.APIKeyID, enab
 // Delete removes the user-owned key with id (a hard delete: Better Auth
 // does not read deleted_at, so a soft-deleted key would still verify there).
 func (r UserAPIKeyRepo) Delete(ctx context.Context, id domain.APIKeyID) error {
-	tag, err := r.db.Exec(ctx, "DELETE FROM iam_apikey WHERE id = $1 AND organization_id IS NULL", id.String())
+	tag, err := r.db.Exec(ctx, "DELETE FROM "+domain.TableAPIKey+" WHERE id = $1 AND organization_id IS NULL", id.String())
 	if err != nil {
 		return wrap(err, domain.TableAPIKey, "delete", id.String())
 	}

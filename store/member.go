@@ -36,58 +36,32 @@ func (r MemberRepo) ListFiltered(ctx context.Context, f MemberFilter, page Page)
 // ListByUserAcrossOrgs is deliberately absent: memberships of a user in
 // several organizations are read per organization, through each Org handle.
 
-// ListByTeam returns one page of the team's live members.
-func (r TeamMemberRepo) ListByTeam(ctx context.Context, teamID domain.TeamID, page Page) ([]domain.TeamMember, string, error) {
-	return r.t.list(ctx, r.db, r.o.id, page, "team_id = $1", teamID.String())
+// Create inserts the member into the bound organization (its organization_id
+// is set to the handle's). Every custom role of m.Role must be a role of the
+// organization, checked in the same transaction as the insert (one is
+// opened when the handle is not in one); otherwise the error is a
+// *domain.ValidationError for field role and nothing is written. A member
+// with built-in roles only costs no extra statement.
+func (r MemberRepo) Create(ctx context.Context, m domain.Member) (domain.Member, error) {
+	var out domain.Member
+	err := r.o.withRoles(ctx, r.db, domain.TableMember, m.Role.Custom(), "", func(db DB) (err error) {
+		out, err = r.t.create(ctx, r.o.s, db, r.o.id, m)
+		return err
+	})
+	return out, err
 }
 
-// GetByTeamUser returns the user's membership of the team.
-func (r TeamMemberRepo) GetByTeamUser(ctx context.Context, teamID domain.TeamID, userID domain.UserID) (domain.TeamMember, error) {
-	return r.t.getBy(ctx, r.db, r.o.id, "team_id = $1 AND user_id = $2", teamID.String()+"/"+userID.String(), teamID.String(), userID.String())
-}
-
-// ListPending returns one page of the organization's pending invitations
-// (expired ones included; check ExpiresAt).
-func (r InvitationRepo) ListPending(ctx context.Context, page Page) ([]domain.Invitation, string, error) {
-	return r.t.list(ctx, r.db, r.o.id, page, "status = 'pending'")
-}
-
-// GetPendingByEmail returns the pending invitation for email.
-func (r InvitationRepo) GetPendingByEmail(ctx context.Context, email string) (domain.Invitation, error) {
-	return r.t.getBy(ctx, r.db, r.o.id, "status = 'pending' AND email = $1", "", normalizeEmail(email))
-}
-
-// GetByRole returns the custom role named role.
-func (r OrganizationRoleRepo) GetByRole(ctx context.Context, role string) (domain.OrganizationRole, error) {
-	return r.t.getBy(ctx, r.db, r.o.id, "role = $1", role, role)
-}
-
-// GetBySlug returns the team with slug (unique per organization).
-func (r TeamRepo) GetBySlug(ctx context.Context, slug string) (domain.Team, error) {
-	return r.t.getBy(ctx, r.db, r.o.id, "slug = $1", slug, slug)
-}
-
-// GetByProviderID returns the SSO provider with providerID.
-func (r SSOProviderRepo) GetByProviderID(ctx context.Context, providerID string) (domain.SSOProvider, error) {
-	return r.t.getBy(ctx, r.db, r.o.id, "provider_id = $1", providerID, providerID)
-}
-
-// GetByProviderID returns the SCIM provider with providerID.
-func (r SCIMProviderRepo) GetByProviderID(ctx context.Context, providerID string) (domain.SCIMProvider, error) {
-	return r.t.getBy(ctx, r.db, r.o.id, "provider_id = $1", providerID, providerID)
-}
-
-// GetByStripeSubscriptionID returns the subscription with the Stripe id.
-func (r SubscriptionRepo) GetByStripeSubscriptionID(ctx context.Context, id string) (domain.Subscription, error) {
-	return r.t.getBy(ctx, r.db, r.o.id, "stripe_subscription_id = $1", id, id)
-}
-
-// GetByClientID returns the OAuth client with clientID.
-func (r OAuthClientRepo) GetByClientID(ctx context.Context, clientID string) (domain.OAuthClient, error) {
-	return r.t.getBy(ctx, r.db, r.o.id, "client_id = $1", clientID, clientID)
-}
-
-// ListByUser returns one page of the user's consents in the organization.
-func (r OAuthConsentRepo) ListByUser(ctx context.Context, userID domain.UserID, page Page) ([]domain.OAuthConsent, string, error) {
-	return r.t.list(ctx, r.db, r.o.id, page, "user_id = $1", userID.String())
+// Update writes the member's mutable columns with optimistic locking
+// (ErrConflict when the version moved). Its custom roles are checked like
+// Create's, except that a role the stored row already holds is not refused
+// because the organization deleted it since: an update that leaves the role
+// alone (a status, last_active_at) still succeeds. Use ChangeRole to change
+// roles: it also protects the last owner.
+func (r MemberRepo) Update(ctx context.Context, m domain.Member) (domain.Member, error) {
+	var out domain.Member
+	err := r.o.withRoles(ctx, r.db, domain.TableMember, m.Role.Custom(), m.ID.String(), func(db DB) (err error) {
+		out, err = r.t.update(ctx, r.o.s, db, r.o.id, m)
+		return err
+	})
+	return out, err
 }

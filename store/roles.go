@@ -15,67 +15,9 @@ import (
 // organization's live iam_organization_role rows in the transaction of the
 // write, and locks those rows FOR SHARE until it commits: a concurrent delete
 // or rename of the role waits, and then finds the member that holds it.
-// Callers never supply the list of roles that are allowed.
-
-// Create inserts the member into the bound organization (its organization_id
-// is set to the handle's). Every custom role of m.Role must be a role of the
-// organization, checked in the same transaction as the insert (one is
-// opened when the handle is not in one); otherwise the error is a
-// *domain.ValidationError for field role and nothing is written. A member
-// with built-in roles only costs no extra statement.
-func (r MemberRepo) Create(ctx context.Context, m domain.Member) (domain.Member, error) {
-	var out domain.Member
-	err := r.o.withRoles(ctx, r.db, domain.TableMember, m.Role.Custom(), "", func(db DB) (err error) {
-		out, err = r.t.create(ctx, r.o.s, db, r.o.id, m)
-		return err
-	})
-	return out, err
-}
-
-// Update writes the member's mutable columns with optimistic locking
-// (ErrConflict when the version moved). Its custom roles are checked like
-// Create's, except that a role the stored row already holds is not refused
-// because the organization deleted it since: an update that leaves the role
-// alone (a status, last_active_at) still succeeds. Use ChangeRole to change
-// roles: it also protects the last owner.
-func (r MemberRepo) Update(ctx context.Context, m domain.Member) (domain.Member, error) {
-	var out domain.Member
-	err := r.o.withRoles(ctx, r.db, domain.TableMember, m.Role.Custom(), m.ID.String(), func(db DB) (err error) {
-		out, err = r.t.update(ctx, r.o.s, db, r.o.id, m)
-		return err
-	})
-	return out, err
-}
-
-// Create inserts the invitation into the bound organization. Its custom
-// roles are checked like MemberRepo.Create's. Org.Invite also refuses an
-// email that already belongs to a member.
-func (r InvitationRepo) Create(ctx context.Context, i domain.Invitation) (domain.Invitation, error) {
-	var out domain.Invitation
-	err := r.o.withRoles(ctx, r.db, domain.TableInvitation, invitationRoles(i), "", func(db DB) (err error) {
-		out, err = r.t.create(ctx, r.o.s, db, r.o.id, i)
-		return err
-	})
-	return out, err
-}
-
-// Update writes the invitation's mutable columns with optimistic locking.
-// Its custom roles are checked like MemberRepo.Update's.
-func (r InvitationRepo) Update(ctx context.Context, i domain.Invitation) (domain.Invitation, error) {
-	var out domain.Invitation
-	err := r.o.withRoles(ctx, r.db, domain.TableInvitation, invitationRoles(i), i.ID.String(), func(db DB) (err error) {
-		out, err = r.t.update(ctx, r.o.s, db, r.o.id, i)
-		return err
-	})
-	return out, err
-}
-
-func invitationRoles(i domain.Invitation) []string {
-	if i.Role == nil {
-		return nil
-	}
-	return i.Role.Custom()
-}
+// Callers never supply the list of roles that are allowed. MemberRepo's
+// and InvitationRepo's Create and Update (member.go, invitation.go) run
+// their writes through withRoles.
 
 // withRoles runs write after checking that every name in custom is a live
 // custom role of the organization, both in one transaction: db's when it is
@@ -102,7 +44,7 @@ func (o *Org) withRoles(ctx context.Context, db DB, entity string, custom []stri
 // locks the ones that are FOR SHARE until the transaction ends. db must be a
 // transaction with app.current_org_id set.
 func (o *Org) checkRoles(ctx context.Context, db DB, entity string, custom []string, heldBy string) error {
-	rows, err := db.Query(ctx, `SELECT role FROM iam_organization_role
+	rows, err := db.Query(ctx, `SELECT role FROM `+domain.TableOrganizationRole+`
 		WHERE organization_id = $1 AND role = ANY($2) AND deleted_at IS NULL
 		ORDER BY role FOR SHARE`, o.id, custom)
 	if err != nil {

@@ -53,7 +53,7 @@ func newInvitation(org domain.OrganizationID, p domain.InvitationParams) (domain
 func (tx *OrgTx) invite(ctx context.Context, inv domain.Invitation) (domain.Invitation, error) {
 	var exists bool
 	err := tx.tx.QueryRow(ctx, `SELECT EXISTS (
-		SELECT 1 FROM iam_member m JOIN shared_user u ON u.id = m.user_id
+		SELECT 1 FROM `+domain.TableMember+` m JOIN `+domain.TableUser+` u ON u.id = m.user_id
 		WHERE m.organization_id = $1 AND u.email = $2 AND m.deleted_at IS NULL)`, tx.o.id, inv.Email).Scan(&exists)
 	if err != nil {
 		return domain.Invitation{}, wrap(err, domain.TableInvitation, "invite", "")
@@ -96,7 +96,7 @@ func (tx *OrgTx) AcceptInvitation(ctx context.Context, id domain.InvitationID, u
 		return domain.Member{}, &Error{Entity: domain.TableInvitation, Op: "accept", ID: id.String(), Kind: ErrExpired}
 	}
 	var email string
-	if err := tx.tx.QueryRow(ctx, "SELECT email FROM shared_user WHERE id = $1 AND deleted_at IS NULL", user.String()).Scan(&email); err != nil {
+	if err := tx.tx.QueryRow(ctx, "SELECT email FROM "+domain.TableUser+" WHERE id = $1 AND deleted_at IS NULL", user.String()).Scan(&email); err != nil {
 		return domain.Member{}, wrap(err, domain.TableUser, "accept", user.String())
 	}
 	if !strings.EqualFold(email, inv.Email) {
@@ -139,7 +139,7 @@ func (tx *OrgTx) AcceptInvitation(ctx context.Context, id domain.InvitationID, u
 			}
 		}
 	}
-	if _, err = tx.tx.Exec(ctx, "UPDATE iam_invitation SET status = 'accepted' WHERE id = $1 AND organization_id = $2", id.String(), tx.o.id); err != nil {
+	if _, err = tx.tx.Exec(ctx, "UPDATE "+domain.TableInvitation+" SET status = 'accepted' WHERE id = $1 AND organization_id = $2", id.String(), tx.o.id); err != nil {
 		return domain.Member{}, wrap(err, domain.TableInvitation, "accept", id.String())
 	}
 	return member, tx.o.s.step("accept: invitation accepted")
@@ -147,7 +147,7 @@ func (tx *OrgTx) AcceptInvitation(ctx context.Context, id domain.InvitationID, u
 
 // setInvitationStatus moves a pending invitation to status.
 func (o *Org) setInvitationStatus(ctx context.Context, id domain.InvitationID, status domain.InvitationStatus, op string) error {
-	tag, err := o.db.Exec(ctx, "UPDATE iam_invitation SET status = $1::invitation_status_enum WHERE id = $2 AND organization_id = $3 AND status = 'pending' AND deleted_at IS NULL",
+	tag, err := o.db.Exec(ctx, "UPDATE "+domain.TableInvitation+" SET status = $1::invitation_status_enum WHERE id = $2 AND organization_id = $3 AND status = 'pending' AND deleted_at IS NULL",
 		string(status), id.String(), o.id)
 	if err != nil {
 		return wrap(err, domain.TableInvitation, op, id.String())

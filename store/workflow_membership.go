@@ -11,7 +11,7 @@ import (
 // lockOwners locks every owner membership of the organization and returns
 // their ids, so concurrent demotions and removals of owners serialize.
 func (tx *OrgTx) lockOwners(ctx context.Context) (map[string]bool, error) {
-	rows, err := tx.tx.Query(ctx, `SELECT id FROM iam_member WHERE organization_id = $1 AND deleted_at IS NULL
+	rows, err := tx.tx.Query(ctx, `SELECT id FROM `+domain.TableMember+` WHERE organization_id = $1 AND deleted_at IS NULL
 		AND 'owner' = ANY(string_to_array(role, ',')) ORDER BY _row_id FOR UPDATE`, tx.o.id)
 	if err != nil {
 		return nil, wrap(err, domain.TableMember, "lock owners", "")
@@ -116,13 +116,13 @@ func (tx *OrgTx) RemoveMember(ctx context.Context, id domain.MemberID) error {
 	if owners[m.ID.String()] && len(owners) == 1 {
 		return conflict(domain.TableMember, "remove", id.String(), "the last owner of an organization cannot be removed")
 	}
-	if _, err := tx.tx.Exec(ctx, "DELETE FROM iam_team_member WHERE organization_id = $1 AND user_id = $2", tx.o.id, m.UserID.String()); err != nil {
+	if _, err := tx.tx.Exec(ctx, "DELETE FROM "+domain.TableTeamMember+" WHERE organization_id = $1 AND user_id = $2", tx.o.id, m.UserID.String()); err != nil {
 		return wrap(err, domain.TableTeamMember, "remove", "")
 	}
 	if err := tx.o.s.step("remove member: team memberships removed"); err != nil {
 		return err
 	}
-	if _, err = tx.tx.Exec(ctx, "DELETE FROM iam_member WHERE organization_id = $1 AND id = $2", tx.o.id, id.String()); err != nil {
+	if _, err = tx.tx.Exec(ctx, "DELETE FROM "+domain.TableMember+" WHERE organization_id = $1 AND id = $2", tx.o.id, id.String()); err != nil {
 		return wrap(err, domain.TableMember, "remove", id.String())
 	}
 	return tx.o.s.step("remove member: member removed")

@@ -55,7 +55,7 @@ func (tx *Tx) RevokeSession(ctx context.Context, id domain.SessionID) error {
 }
 
 func revokeSession(ctx context.Context, db DB, id domain.SessionID) error {
-	tag, err := db.Exec(ctx, "DELETE FROM shared_session WHERE id = $1", id.String())
+	tag, err := db.Exec(ctx, "DELETE FROM "+domain.TableSession+" WHERE id = $1", id.String())
 	if err != nil {
 		return wrap(err, domain.TableSession, "revoke", id.String())
 	}
@@ -78,7 +78,7 @@ func (tx *Tx) RevokeOtherSessions(ctx context.Context, user domain.UserID, keep 
 }
 
 func revokeOtherSessions(ctx context.Context, db DB, user domain.UserID, keep domain.SessionID) (int64, error) {
-	tag, err := db.Exec(ctx, "DELETE FROM shared_session WHERE user_id = $1 AND id <> $2", user.String(), keep.String())
+	tag, err := db.Exec(ctx, "DELETE FROM "+domain.TableSession+" WHERE user_id = $1 AND id <> $2", user.String(), keep.String())
 	if err != nil {
 		return 0, wrap(err, domain.TableSession, "revoke others", keep.String())
 	}
@@ -121,7 +121,7 @@ func (tx *Tx) setActiveOrganization(ctx context.Context, session domain.SessionI
 			return err
 		}
 		out, err = scanOne[domain.Session](tx.tx.QueryRow(ctx,
-			"UPDATE shared_session SET active_organization_id = $2, active_team_id = NULL WHERE id = $1 RETURNING "+tSession.cols.list, session.String(), org.String()))
+			"UPDATE "+domain.TableSession+" SET active_organization_id = $2, active_team_id = NULL WHERE id = $1 RETURNING "+tSession.cols.list, session.String(), org.String()))
 		return wrap(err, domain.TableSession, "set active organization", session.String())
 	})
 	if err != nil {

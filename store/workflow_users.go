@@ -13,13 +13,13 @@ func (tx *Tx) revokeUser(ctx context.Context, user domain.UserID) error {
 	if err := tx.store.step("revoke user: user updated"); err != nil {
 		return err
 	}
-	if _, err := tx.tx.Exec(ctx, "DELETE FROM shared_session WHERE user_id = $1", user.String()); err != nil {
+	if _, err := tx.tx.Exec(ctx, "DELETE FROM "+domain.TableSession+" WHERE user_id = $1", user.String()); err != nil {
 		return wrap(err, domain.TableSession, "revoke", user.String())
 	}
 	if err := tx.store.step("revoke user: sessions deleted"); err != nil {
 		return err
 	}
-	if _, err := tx.tx.Exec(ctx, `UPDATE iam_apikey SET enabled = false
+	if _, err := tx.tx.Exec(ctx, `UPDATE `+domain.TableAPIKey+` SET enabled = false
 		WHERE organization_id IS NULL AND (user_id = $1 OR reference_id = $1) AND enabled`, user.String()); err != nil {
 		return wrap(err, domain.TableAPIKey, "disable", user.String())
 	}
@@ -40,7 +40,7 @@ func (tx *Tx) BanUser(ctx context.Context, id domain.UserID, reason string, expi
 	if reason != "" {
 		r = &reason
 	}
-	tag, err := tx.tx.Exec(ctx, "UPDATE shared_user SET banned = true, ban_reason = $2, ban_expires = $3 WHERE id = $1 AND deleted_at IS NULL", id.String(), r, expires)
+	tag, err := tx.tx.Exec(ctx, "UPDATE "+domain.TableUser+" SET banned = true, ban_reason = $2, ban_expires = $3 WHERE id = $1 AND deleted_at IS NULL", id.String(), r, expires)
 	if err != nil {
 		return wrap(err, domain.TableUser, "ban", id.String())
 	}
@@ -63,7 +63,7 @@ func (s *Store) DeleteUser(ctx context.Context, id domain.UserID) error {
 // and disables their API keys, in the caller's transaction.
 func (tx *Tx) DeleteUser(ctx context.Context, id domain.UserID) error {
 	actor, _ := tx.store.audit(ctx)
-	tag, err := tx.tx.Exec(ctx, `UPDATE shared_user SET deleted_at = now(), deleted_by = $2, banned = true,
+	tag, err := tx.tx.Exec(ctx, `UPDATE `+domain.TableUser+` SET deleted_at = now(), deleted_by = $2, banned = true,
 		ban_reason = 'deleted', ban_expires = NULL WHERE id = $1 AND deleted_at IS NULL`, id.String(), actor)
 	if err != nil {
 		return wrap(err, domain.TableUser, "delete", id.String())

@@ -12,6 +12,18 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
+// ListByUser returns one page of the user's sessions (live or expired; the
+// caller checks ExpiresAt), in creation order.
+func (r SessionRepo) ListByUser(ctx context.Context, userID domain.UserID, page Page) ([]domain.Session, string, error) {
+	return r.t.list(ctx, r.db, "", page, "user_id = $1", userID.String())
+}
+
+// GetByToken returns the session with the plain token (no user, no
+// membership; see Store.LookupSession for the request path).
+func (r SessionRepo) GetByToken(ctx context.Context, token domain.Secret) (domain.Session, error) {
+	return r.t.getBy(ctx, r.db, "", "token = $1", "", token.Reveal())
+}
+
 // SessionInfo is what a request needs to know about its caller: the session,
 // its user and the user's membership of the session's active organization
 // (nil when there is no active organization or the user is not a member).
@@ -153,55 +165,4 @@ func (n *nullable[E]) apply(m reflect.Value, e *E) bool {
 		v.FieldByIndex(idx).Set(f)
 	}
 	return true
-}
-
-// RateLimitResult is the state of a rate-limit counter after one hit.
-type RateLimitResult struct {
-	Allowed    bool
-	Count      int32         // hits in the current window, this one included
-	RetryAfter time.Duration // when not allowed: until the window resets
-}
-
-const rateLimitSQL = `
-
-INSERT INTO iam_rate_limit AS r (id, key, count, last_request)
-VALUES ($1, $2, 1, (extract(epoch FROM clock_timestamp()) * 1000)::bigint)
-ON CONFLICT (key) DO UPDATE SET
-  count = CASE WHEN (extract(epoch FROM clock_timestamp()) * 1000)::bigint - r.last_request > $3
-               THEN 1 ELSE r.count + 1 END,
-  last_request = CASE WHEN (extract(epoch FROM clock_timestamp()) * 1000)::bigint - r.last_request > $3
-               THEN (extract(epoch FROM clock_timestamp()) * 1000)::bigint ELSE r.last_request END
-RETURNING count, last_request, (extract(epoch FROM clock_timestamp()) * 1000)::bigint`
-
-// RateLimitHit counts one hit on key in a fixed window of length window
-// that starts at the first hit, and reports whether the hit is within max.
-// It is one INSERT ... ON CONFLICT DO UPDATE statement: concurrent hits
-// serialize on the row and each is counted exactly once. Rows use Better
-// Auth's database rate-limiter format (key, count, last_request in epoch ms).
-func (s *Store) RateLimitHit(ctx context.Context, key string, window time.Duration, max int) (RateLimitResult, error) {
-	if key == "" || window <= 0 || max <= 0 {
-		v := domain.NewValidator(domain.TableRateLimit)
-		v.Check(key != "", "key", "required", "key is required")
-		v.Check(window > 0, "window", "positive", "window must be positive")
-		v.Check(max > 0, "max", "positive", "max must be positive")
-		return RateLimitResult{}, v.Err()
-	}
-	var count int32
-	var last, now int64
-	err := s.db.QueryRow(ctx, rateLimitSQL, domain.NewID[domain.RateLimit]().String(), key, window.Milliseconds()).Scan(&count, &last, &now)
-	if err != nil {
-		return RateLimitResult{}, wrap(err, domain.TableRateLimit, "hit", key)
-	}
-	res := RateLimitResult{Allowed: int(count) <= max, Count: count}
-	if !res.Allowed {
-		res.RetryAfter = max64(0, window.Milliseconds()-(now-last)) * time.Millisecond
-	}
-	return res, nil
-}
-
-func max64(a, b int64) time.Duration {
-	if a > b {
-		return time.Duration(a)
-	}
-	return time.Duration(b)
 }
